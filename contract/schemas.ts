@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { ErrorInfo } from './errors';
+
+export const SearchMode = z.enum(['hybrid', 'vector', 'text']);
+export type SearchMode = z.infer<typeof SearchMode>;
+
+export const FileFormat = z.enum(['pdf', 'docx', 'text', 'markdown', 'html']);
+export type FileFormat = z.infer<typeof FileFormat>;
+
+export const DocStatus = z.enum(['queued', 'processing', 'ready', 'failed']);
+export type DocStatus = z.infer<typeof DocStatus>;
+
+/** A document in the library, as the UI and `quarry docs --json` see it. */
+export const DocumentInfo = z.object({
+  docId: z.string(),
+  name: z.string(),
+  path: z.string(),
+  format: FileFormat,
+  collection: z.string(),
+  tags: z.array(z.string()),
+  title: z.string().optional(),
+  author: z.string().optional(),
+  createdAt: z.string().optional(),
+  modifiedAt: z.string().optional(),
+  pages: z.number().int(),
+  pagesNeedingOcr: z.number().int(),
+  chunks: z.number().int(),
+  bytes: z.number().int(),
+  contentHash: z.string(),
+  addedAt: z.string(),
+  status: DocStatus,
+  error: ErrorInfo.optional(),
+  /** Non-fatal problems (unreadable pages, pages needing OCR). */
+  warnings: z.array(z.object({ page: z.number().int().optional(), code: z.string(), message: z.string() })),
+});
+export type DocumentInfo = z.infer<typeof DocumentInfo>;
+
+export const SearchFilters = z.object({
+  collection: z.string().optional(),
+  /** A document id, or a file name with or without extension. */
+  doc: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  format: FileFormat.optional(),
+  /** ISO dates: documents added in [addedAfter, addedBefore). */
+  addedAfter: z.string().optional(),
+  addedBefore: z.string().optional(),
+});
+export type SearchFilters = z.infer<typeof SearchFilters>;
+
+export const SearchQuery = z.object({
+  query: z.string().min(1).max(4000),
+  k: z.number().int().min(1).max(200).default(10),
+  mode: SearchMode.default('hybrid'),
+  filters: SearchFilters.default({}),
+});
+export type SearchQuery = z.input<typeof SearchQuery>;
+export type SearchQueryParsed = z.output<typeof SearchQuery>;
+
+export const Retriever = z.enum(['vector', 'text', 'exact']);
+export type Retriever = z.infer<typeof Retriever>;
+
+export const SearchResult = z.object({
+  chunkId: z.string(),
+  docId: z.string(),
+  docName: z.string(),
+  path: z.string(),
+  /** 1-based page where the chunk starts. */
+  page: z.number().int(),
+  pageEnd: z.number().int(),
+  /** Character offsets: `start` within page `page`, `end` within page `pageEnd`. */
+  start: z.number().int(),
+  end: z.number().int(),
+  headingPath: z.array(z.string()),
+  score: z.number(),
+  text: z.string(),
+  /** The best window of the text with matched terms wrapped in «». */
+  snippet: z.string(),
+  /** Matched term spans within `snippet` ([start,end) pairs), for highlighting without parsing markers. */
+  highlights: z.array(z.tuple([z.number().int(), z.number().int()])),
+  retrievers: z.array(Retriever),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
+
+export const SearchResults = z.object({
+  query: z.string(),
+  mode: SearchMode,
+  tookMs: z.number(),
+  results: z.array(SearchResult),
+});
+export type SearchResults = z.infer<typeof SearchResults>;
+
+export const IngestRequest = z.object({
+  paths: z.array(z.string().min(1)).min(1),
+  collection: z.string().min(1).default('default'),
+  password: z.string().optional(),
+  tags: z.array(z.string()).default([]),
+});
+export type IngestRequest = z.input<typeof IngestRequest>;
+
+export const IngestFailure = z.object({ path: z.string(), code: z.string(), message: z.string(), hint: z.string().optional() });
+export type IngestFailure = z.infer<typeof IngestFailure>;
+
+export const IngestReport = z.object({
+  ingested: z.number().int(),
+  unchanged: z.number().int(),
+  failed: z.array(IngestFailure),
+});
+export type IngestReport = z.infer<typeof IngestReport>;
+
+export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof JobState>;
+
+export const JobInfo = z.object({
+  jobId: z.string(),
+  path: z.string(),
+  collection: z.string(),
+  state: JobState,
+  attempts: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  docId: z.string().optional(),
+  error: ErrorInfo.optional(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;
+
+/** Progress of the ingestion queue: emitted as events, also readable as a snapshot. */
+export const IngestProgress = z.object({
+  jobId: z.string().optional(),
+  path: z.string().optional(),
+  stage: z.enum(['queued', 'parse', 'chunk', 'embed', 'index', 'done', 'failed', 'cancelled', 'unchanged']),
+  filesDone: z.number().int(),
+  filesTotal: z.number().int(),
+  pagesDone: z.number().int(),
+  pagesTotal: z.number().int(),
+  chunksDone: z.number().int(),
+  chunksTotal: z.number().int(),
+  /** Estimated seconds left for the whole queue, when it can be estimated. */
+  etaSeconds: z.number().optional(),
+  error: ErrorInfo.optional(),
+});
+export type IngestProgress = z.infer<typeof IngestProgress>;
+
+export const EmbedderInfo = z.object({
+  id: z.string(),
+  dimension: z.number().int(),
+  kind: z.enum(['use', 'transformers', 'openai', 'hash']),
+});
+export type EmbedderInfo = z.infer<typeof EmbedderInfo>;
+
+export const FusionConfig = z.object({
+  method: z.enum(['rrf', 'minmax']),
+  /** Weight of the dense (vector) retriever; the lexical one gets 1 - denseWeight. */
+  denseWeight: z.number().min(0).max(1),
+  rrfK: z.number().positive().default(60),
+  /** Where the figures came from ("default for use-512", "calibrated 2026-11-22 …"). */
+  source: z.string().optional(),
+});
+export type FusionConfig = z.infer<typeof FusionConfig>;
+
+export const LibraryStatus = z.object({
+  dataDir: z.string(),
+  documents: z.number().int(),
+  chunks: z.number().int(),
+  collections: z.array(z.object({ name: z.string(), documents: z.number().int() })),
+  embedder: EmbedderInfo,
+  fusion: FusionConfig,
+  jobs: z.object({ queued: z.number().int(), running: z.number().int(), failed: z.number().int(), done: z.number().int() }),
+  failures: z.array(IngestFailure),
+  indexes: z.object({ fts: z.boolean(), vector: z.boolean() }),
+});
+export type LibraryStatus = z.infer<typeof LibraryStatus>;
