@@ -71,6 +71,8 @@ export const SearchResult = z.object({
   start: z.number().int(),
   end: z.number().int(),
   headingPath: z.array(z.string()),
+  /** The enclosing section, for expanding a hit to its context. */
+  sectionId: z.string(),
   score: z.number(),
   text: z.string(),
   /** The best window of the text with matched terms wrapped in «». */
@@ -169,3 +171,16 @@ export const LibraryStatus = z.object({
   indexes: z.object({ fts: z.boolean(), vector: z.boolean() }),
 });
 export type LibraryStatus = z.infer<typeof LibraryStatus>;
+
+export const IngestAccepted = z.object({ jobIds: z.array(z.string()) });
+export type IngestAccepted = z.infer<typeof IngestAccepted>;
+
+/** A page's text (for the source viewer's text mode and highlighting). */
+export const PageText = z.object({
+  docId: z.string(),
+  page: z.number().int(),
+  pages: z.number().int(),
+  text: z.string(),
+  format: FileFormat,
+});
+export type PageText = z.infer<typeof PageText>;

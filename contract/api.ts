@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import {
+  DocumentInfo,
+  IngestAccepted,
+  IngestProgress,
+  IngestRequest,
+  JobInfo,
+  LibraryStatus,
+  PageText,
+  SearchQuery,
+  SearchResults,
+} from './schemas';
+
+const Empty = z.object({}).default({});
+const Ok = z.object({ ok: z.literal(true) });
+
+/**
+ * Every method the UI (and any other client) may call. The Electron IPC handlers and the HTTP
+ * routes are generated from this map; each parses its input with the schema.
+ */
+export const api = {
+  'library.ingest': { input: IngestRequest, output: IngestAccepted },
+  'library.documents': {
+    input: z.object({ collection: z.string().optional() }).default({}),
+    output: z.object({ documents: z.array(DocumentInfo) }),
+  },
+  'library.remove': { input: z.object({ docId: z.string() }), output: Ok },
+  'library.setTags': { input: z.object({ docId: z.string(), tags: z.array(z.string()) }), output: Ok },
+  'library.reindex': { input: z.object({ docId: z.string(), password: z.string().optional() }), output: IngestAccepted },
+  'library.status': { input: Empty, output: LibraryStatus },
+  'library.page': { input: z.object({ docId: z.string(), page: z.number().int().min(1) }), output: PageText },
+  'jobs.list': { input: Empty, output: z.object({ jobs: z.array(JobInfo), progress: IngestProgress }) },
+  'jobs.cancel': { input: z.object({ jobId: z.string() }), output: Ok },
+  'jobs.retry': { input: z.object({ jobId: z.string(), password: z.string().optional() }), output: Ok },
+  'search.query': { input: SearchQuery, output: SearchResults },
+} satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export type Api = typeof api;
+export type Method = keyof Api;
+export type Input<M extends Method> = z.input<Api[M]['input']>;
+export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
+export type Output<M extends Method> = z.output<Api[M]['output']>;
+
+/** What the engine implements: one async function per method. */
+export type ApiHandlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> };
+
+/** Events streamed to clients (MessagePort in Electron, SSE over HTTP). */
+export const events = {
+  'ingest.progress': IngestProgress,
+  'library.changed': z.object({ docIds: z.array(z.string()) }),
+} satisfies Record<string, z.ZodType>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
