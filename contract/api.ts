@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ErrorInfo } from './errors';
 import {
   DocumentInfo,
   IngestAccepted,
@@ -52,3 +53,44 @@ export const events = {
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+/**
+ * Every method name, in declaration order. Both transports (the Electron IPC handlers and the
+ * HTTP routes) and the preload bridge are generated from this list.
+ */
+export const methods = Object.keys(api) as Method[];
+
+/** Whether `name` is a method of the contract (guards a transport against arbitrary names). */
+export function isMethod(name: string): name is Method {
+  return Object.hasOwn(api, name);
+}
+
+/** Every event name, in declaration order. */
+export const eventNames = Object.keys(events) as EventName[];
+
+/** Whether `name` is an event of the contract. */
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
+
+/**
+ * Electron IPC channel names. They exist only here, so the main process and the preload cannot
+ * drift apart (the fault GUIDE.md points out in Reor: channel strings written twice).
+ */
+export const ipcChannels = {
+  /** renderer → main: `invoke(method, input)`, answered with an `IpcReply`. */
+  invoke: 'quarry:invoke',
+  /** main → renderer: `(name, payload)` for every contract event. */
+  event: 'quarry:event',
+  /** renderer → main: the original bytes of a document, for the source viewer. */
+  file: 'quarry:file',
+  /** renderer → main: show the native open dialog; answers the chosen paths. */
+  pickPaths: 'quarry:pick-paths',
+} as const;
+
+/**
+ * What an IPC invoke answers. Errors travel as data, not as rejections, because Electron
+ * flattens a rejected invoke into a bare message string and the code would be lost
+ * (https://github.com/electron/electron/issues/24427).
+ */
+export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
