@@ -1,0 +1,4 @@
+export { startServer } from './server';
+export { generateToken, tokensEqual } from './auth';
+export { CONTENT_SECURITY_POLICY } from './static';
+export type { QuarryServer, ServerOptions, TransportEngine, BodyLimits, LogFn } from './types';
