@@ -139,6 +139,13 @@ export const IngestProgress = z.object({
   /** Estimated seconds left for the whole queue, when it can be estimated. */
   etaSeconds: z.number().optional(),
   error: ErrorInfo.optional(),
+  /**
+   * This job's own counts (the fields above add up the whole batch), so the library can draw a
+   * progress bar per document. Optional: without it the UI falls back to the stage.
+   */
+  file: z
+    .object({ pagesDone: z.number().int(), pagesTotal: z.number().int(), chunksDone: z.number().int(), chunksTotal: z.number().int() })
+    .optional(),
 });
 export type IngestProgress = z.infer<typeof IngestProgress>;
 
