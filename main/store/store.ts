@@ -1,0 +1,339 @@
+import { mkdir } from 'node:fs/promises';
+import * as lancedb from '@lancedb/lancedb';
+import type { DocumentInfo } from '../../contract';
+import type { Chunk } from '../chunk/types';
+import { QuarryError } from '../util/errors';
+import { CHUNK_COLUMNS, chunkSchema, documentSchema, pageSchema } from './schema';
+
+/** A chunk row as stored (without its vector). */
+export interface ChunkRow {
+  id: string;
+  doc_id: string;
+  collection: string;
+  ordinal: number;
+  text: string;
+  heading: string;
+  section_id: string;
+  page_start: number;
+  page_end: number;
+  char_start: number;
+  char_end: number;
+  tokens: number;
+}
+
+export interface ScoredRow extends ChunkRow {
+  /** BM25 score (text search) or cosine distance (vector search). */
+  _score?: number;
+  _distance?: number;
+}
+
+/** What the engine keeps per document: the contract's view plus change detection. */
+export interface DocumentRecord extends DocumentInfo {
+  mtimeMs: number;
+}
+
+export interface StoreOptions {
+  /** The embedder whose vectors the chunk table holds; its id names the table. */
+  embedderId: string;
+  dimension: number;
+  /** Build an approximate vector index once the table has this many rows. */
+  vectorIndexThreshold?: number;
+}
+
+/** Quote a string for a LanceDB SQL predicate. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export function chunkTableName(embedderId: string): string {
+  return `chunks__${embedderId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/**
+ * LanceDB storage for one library: documents, pages and chunks (one chunk table per embedder,
+ * so changing the model builds a new table while the old one keeps serving).
+ *
+ * @example
+ * const store = await Store.open(dir, { embedderId: 'use-512', dimension: 512 });
+ * await store.replaceDocument(doc, chunks, vectors, pages);
+ */
+export class Store {
+  private ftsReady = false;
+  private vectorIndexed = false;
+
+  private constructor(
+    readonly db: lancedb.Connection,
+    private readonly docs: lancedb.Table,
+    private readonly pages: lancedb.Table,
+    private chunks: lancedb.Table,
+    readonly opts: Required<StoreOptions>,
+  ) {}
+
+  static async open(dir: string, opts: StoreOptions): Promise<Store> {
+    await mkdir(dir, { recursive: true });
+    try {
+      const db = await lancedb.connect(dir);
+      const names = new Set(await db.tableNames());
+      const docs = names.has('documents') ? await db.openTable('documents') : await db.createEmptyTable('documents', documentSchema(), { existOk: true });
+      const pages = names.has('pages') ? await db.openTable('pages') : await db.createEmptyTable('pages', pageSchema(), { existOk: true });
+      const chunks = await openChunkTable(db, opts.embedderId, opts.dimension);
+      const store = new Store(db, docs, pages, chunks, { vectorIndexThreshold: 50_000, ...opts });
+      await store.refreshIndexState();
+      return store;
+    } catch (e) {
+      if (e instanceof QuarryError) throw e;
+      throw new QuarryError('STORE_FAILED', `Could not open the library at ${dir}: ${(e as Error).message}`, {
+        hint: 'Check that the folder is writable and not on a full disk.',
+        cause: e,
+      });
+    }
+  }
+
+  private async refreshIndexState(): Promise<void> {
+    const idx = await this.chunks.listIndices();
+    this.ftsReady = idx.some((i) => i.columns.includes('text') && i.indexType === 'FTS');
+    this.vectorIndexed = idx.some((i) => i.columns.includes('vector'));
+  }
+
+  get indexState(): { fts: boolean; vector: boolean } {
+    return { fts: this.ftsReady, vector: this.vectorIndexed };
+  }
+
+  // ---- documents -------------------------------------------------------------------------
+
+  async loadDocuments(): Promise<DocumentRecord[]> {
+    const rows = await this.docs.query().toArray();
+    return rows.map(rowToDocument);
+  }
+
+  async upsertDocument(doc: DocumentRecord): Promise<void> {
+    await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([documentToRow(doc)]);
+  }
+
+  /** Removes a document and everything derived from it. Chunks go first: never orphans. */
+  async deleteDocument(docId: string): Promise<void> {
+    const where = `doc_id = ${sqlString(docId)}`;
+    await this.chunks.delete(where);
+    await this.pages.delete(where);
+    await this.docs.delete(where);
+  }
+
+  /**
+   * Replaces a document's chunks in one commit: a concurrent search sees either the old
+   * chunks or the new ones, never a mix (merge-insert on the chunk id plus delete-by-source
+   * of the old ones that are gone).
+   */
+  async replaceChunks(docId: string, collection: string, chunks: Chunk[], vectors: Float32Array[], headingPrefix: string): Promise<void> {
+    const rows = chunks.map((c, i) => chunkRow(docId, collection, c, vectors[i], headingPrefix));
+    const where = `doc_id = ${sqlString(docId)}`;
+    if (rows.length === 0) {
+      await this.chunks.delete(where);
+      return;
+    }
+    await this.chunks
+      .mergeInsert('id')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .whenNotMatchedBySourceDelete({ where })
+      .execute(rows);
+  }
+
+  /**
+   * Appends many documents' chunks in one commit. Only for documents that have no chunks yet
+   * (bulk loads such as evaluation corpora); re-ingestion goes through replaceChunks.
+   */
+  async addChunkBatch(items: { docId: string; collection: string; chunks: Chunk[]; vectors: Float32Array[]; heading: string }[]): Promise<void> {
+    const rows = items.flatMap((it) => it.chunks.map((c, i) => chunkRow(it.docId, it.collection, c, it.vectors[i], it.heading)));
+    if (rows.length) await this.chunks.add(rows);
+  }
+
+  async upsertDocuments(docs: DocumentRecord[]): Promise<void> {
+    if (docs.length) await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(docs.map(documentToRow));
+  }
+
+  async replacePages(docId: string, pages: { page: number; text: string }[]): Promise<void> {
+    const where = `doc_id = ${sqlString(docId)}`;
+    const rows = pages.map((p) => ({ id: `${docId}:p${p.page}`, doc_id: docId, page: p.page, text: p.text }));
+    if (rows.length === 0) {
+      await this.pages.delete(where);
+      return;
+    }
+    await this.pages.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(rows);
+  }
+
+  async getPage(docId: string, page: number): Promise<string | undefined> {
+    const rows = await this.pages.query().where(`id = ${sqlString(`${docId}:p${page}`)}`).select(['text']).limit(1).toArray();
+    return rows[0]?.text as string | undefined;
+  }
+
+  // ---- chunks ----------------------------------------------------------------------------
+
+  async countChunks(where?: string): Promise<number> {
+    return this.chunks.countRows(where);
+  }
+
+  async chunkDocIds(): Promise<Set<string>> {
+    const rows = await this.chunks.query().select(['doc_id']).toArray();
+    return new Set(rows.map((r) => r.doc_id as string));
+  }
+
+  async chunksBySection(sectionId: string): Promise<ChunkRow[]> {
+    const rows = await this.chunks.query().where(`section_id = ${sqlString(sectionId)}`).select(CHUNK_COLUMNS).toArray();
+    return (rows as ChunkRow[]).sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  async chunksByDoc(docId: string): Promise<ChunkRow[]> {
+    const rows = await this.chunks.query().where(`doc_id = ${sqlString(docId)}`).select(CHUNK_COLUMNS).toArray();
+    return (rows as ChunkRow[]).sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  /** Deletes chunks and pages whose document is gone (a removal cut short by a crash). */
+  async sweepOrphans(liveDocIds: Set<string>): Promise<number> {
+    const orphans = [...(await this.chunkDocIds())].filter((d) => !liveDocIds.has(d));
+    if (orphans.length === 0) return 0;
+    const where = `doc_id IN (${orphans.map(sqlString).join(',')})`;
+    const n = await this.chunks.countRows(where);
+    await this.chunks.delete(where);
+    await this.pages.delete(where);
+    return n;
+  }
+
+  // ---- search primitives -----------------------------------------------------------------
+
+  /** Nearest chunks by cosine distance; exact below the index threshold. */
+  async vectorSearch(vector: Float32Array, limit: number, where?: string): Promise<ScoredRow[]> {
+    let q = this.chunks.vectorSearch(Array.from(vector)).distanceType('cosine').select([...CHUNK_COLUMNS, '_distance']).limit(limit);
+    if (this.vectorIndexed) q = q.nprobes(20).refineFactor(4);
+    if (where) q = q.where(where);
+    return (await q.toArray()) as ScoredRow[];
+  }
+
+  /** BM25 over the text (and boosted heading) fields. */
+  async textSearch(query: string | lancedb.FullTextQuery, limit: number, where?: string): Promise<ScoredRow[]> {
+    let q = this.chunks.query().fullTextSearch(query).select([...CHUNK_COLUMNS, '_score']).limit(limit);
+    if (where) q = q.where(where);
+    return (await q.toArray()) as ScoredRow[];
+  }
+
+  // ---- indexes and maintenance -----------------------------------------------------------
+
+  /** Creates missing indexes. Cheap when they exist; new rows stay searchable unindexed. */
+  async ensureIndexes(): Promise<void> {
+    const rows = await this.chunks.countRows();
+    if (rows === 0) return;
+    if (!this.ftsReady) {
+      const fts = lancedb.Index.fts({ withPosition: true, stem: true, language: 'English', removeStopWords: true, asciiFolding: true, lowercase: true });
+      await this.chunks.createIndex('text', { config: fts, replace: true });
+      await this.chunks.createIndex('heading', { config: lancedb.Index.fts({ withPosition: false, stem: true, language: 'English', removeStopWords: true, asciiFolding: true }), replace: true });
+      await this.chunks.createIndex('doc_id', { config: lancedb.Index.btree(), replace: true });
+      await this.chunks.createIndex('section_id', { config: lancedb.Index.btree(), replace: true });
+      await this.chunks.createIndex('collection', { config: lancedb.Index.bitmap(), replace: true });
+    }
+    if (!this.vectorIndexed && rows >= this.opts.vectorIndexThreshold) {
+      const partitions = Math.max(16, Math.round(Math.sqrt(rows)));
+      await this.chunks.createIndex('vector', {
+        config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: partitions, numSubVectors: Math.max(1, Math.floor(this.opts.dimension / 16)) }),
+        replace: true,
+      });
+    }
+    await this.refreshIndexState();
+  }
+
+  /** Compacts files, folds new rows into the indexes and drops old versions. */
+  async optimize(): Promise<void> {
+    for (const t of [this.chunks, this.docs, this.pages]) {
+      await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+    }
+  }
+
+  close(): void {
+    for (const t of [this.chunks, this.docs, this.pages]) t.close();
+    this.db.close();
+  }
+}
+
+async function openChunkTable(db: lancedb.Connection, embedderId: string, dimension: number): Promise<lancedb.Table> {
+  const name = chunkTableName(embedderId);
+  const names = new Set(await db.tableNames());
+  if (!names.has(name)) return db.createEmptyTable(name, chunkSchema(dimension), { existOk: true });
+  const table = await db.openTable(name);
+  const field = (await table.schema()).fields.find((f) => f.name === 'vector');
+  const dim = (field?.type as { listSize?: number } | undefined)?.listSize;
+  if (dim !== dimension) {
+    throw new QuarryError('STORE_FAILED', `The index ${name} holds ${dim}-d vectors but the embedder gives ${dimension}-d ones.`, {
+      hint: 'Choose the embedder the library was built with, or rebuild the index for the new one.',
+    });
+  }
+  return table;
+}
+
+function chunkRow(docId: string, collection: string, c: Chunk, vector: Float32Array, headingPrefix: string): Record<string, unknown> {
+  return {
+    id: c.id,
+    doc_id: docId,
+    collection,
+    ordinal: c.ordinal,
+    text: c.text,
+    heading: [headingPrefix, ...c.headingPath.filter((h) => h !== headingPrefix)].filter(Boolean).join(' › '),
+    section_id: c.sectionId,
+    page_start: c.pageStart,
+    page_end: c.pageEnd,
+    char_start: c.charStart,
+    char_end: c.charEnd,
+    tokens: c.tokenCount,
+    vector: Array.from(vector),
+  };
+}
+
+function documentToRow(d: DocumentRecord): Record<string, unknown> {
+  return {
+    doc_id: d.docId,
+    name: d.name,
+    path: d.path,
+    format: d.format,
+    collection: d.collection,
+    tags: d.tags,
+    title: d.title ?? null,
+    author: d.author ?? null,
+    created_at: d.createdAt ?? null,
+    modified_at: d.modifiedAt ?? null,
+    pages: d.pages,
+    pages_needing_ocr: d.pagesNeedingOcr,
+    chunks: d.chunks,
+    bytes: d.bytes,
+    mtime_ms: d.mtimeMs,
+    content_hash: d.contentHash,
+    added_at: d.addedAt,
+    status: d.status,
+    error_json: d.error ? JSON.stringify(d.error) : null,
+    warnings_json: JSON.stringify(d.warnings),
+  };
+}
+
+function rowToDocument(r: Record<string, unknown>): DocumentRecord {
+  const opt = (v: unknown): string | undefined => (v == null ? undefined : String(v));
+  const tags = r.tags as { toArray?: () => unknown[] } | unknown[] | null;
+  const tagList = Array.isArray(tags) ? tags : (tags?.toArray?.() ?? []);
+  return {
+    docId: String(r.doc_id),
+    name: String(r.name),
+    path: String(r.path),
+    format: r.format as DocumentInfo['format'],
+    collection: String(r.collection),
+    tags: tagList.map(String),
+    title: opt(r.title),
+    author: opt(r.author),
+    createdAt: opt(r.created_at),
+    modifiedAt: opt(r.modified_at),
+    pages: Number(r.pages),
+    pagesNeedingOcr: Number(r.pages_needing_ocr),
+    chunks: Number(r.chunks),
+    bytes: Number(r.bytes),
+    mtimeMs: Number(r.mtime_ms),
+    contentHash: String(r.content_hash),
+    addedAt: String(r.added_at),
+    status: r.status as DocumentInfo['status'],
+    error: r.error_json ? JSON.parse(String(r.error_json)) : undefined,
+    warnings: JSON.parse(String(r.warnings_json ?? '[]')),
+  };
+}
