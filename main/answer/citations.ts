@@ -1,0 +1,180 @@
+import type { Embedder } from '../embed/types';
+import { cleanCitations, findMarkers, stripMarkers } from './markers';
+import { coverage, embeddingScore, termWeights } from './relevance';
+import { contentTokens, cosine, numbersIn, splitSentences } from './text';
+import type { Citation, Claim, Source } from './types';
+
+export interface CheckOptions {
+  /** Support at or above which a cited sentence counts as supported (default 0.5). */
+  threshold?: number;
+  embedder?: Embedder;
+  signal?: AbortSignal;
+}
+
+export interface CheckedAnswer {
+  /** The answer with citations to sources that were not given removed. */
+  answer: string;
+  claims: Claim[];
+  /** One entry per source the answer cites, in order of first citation. */
+  citations: Citation[];
+  removedCitations: number[];
+}
+
+/** A stretch of a source (one sentence, or two adjacent ones) that can serve as a quote. */
+interface Window {
+  text: string;
+  tokens: Set<string>;
+  numbers: Set<string>;
+  /** Two sentences joined. */
+  pair: boolean;
+}
+
+interface SourceIndex {
+  source: Source;
+  windows: Window[];
+  tokens: Set<string>;
+  numbers: Set<string>;
+}
+
+interface Scored {
+  support: number;
+  window: Window | undefined;
+}
+
+// Sentences with fewer content words than this are connective text ("Here is what I found:"),
+// not claims that need a citation.
+const MIN_CLAIM_TOKENS = 3;
+
+/**
+ * Verifies an answer's citations against the sources it was given. Every `[n]` must name a
+ * given source (others are removed); every citing sentence gets a support score against its
+ * sources — lexical overlap of its content words (numbers must match), blended with embedding
+ * similarity when an embedder is given — and is flagged when the score is below the threshold.
+ *
+ * @example
+ * const checked = await checkCitations('Aspirin thins blood [1]. It cures colds [9].', sources);
+ * checked.removedCitations; // [9]
+ * checked.claims[0].status; // 'supported'
+ */
+export async function checkCitations(answer: string, sources: Source[], opts: CheckOptions = {}): Promise<CheckedAnswer> {
+  const threshold = opts.threshold ?? 0.5;
+  const byN = new Map(sources.map((s) => [s.n, s]));
+  const cleaned = cleanCitations(answer, (n) => byN.has(n));
+  const text = cleaned.text;
+  const indexes = new Map(sources.map((s) => [s.n, indexSource(s)]));
+  const pool = [...indexes.values()].flatMap((ix) => ix.windows.map((w) => w.tokens));
+
+  const claims: Claim[] = [];
+  const perSource = new Map<number, { support: number; window: Window | undefined }>();
+  const pending: { claim: Claim; tokens: string[]; plain: string; scored: Map<number, Scored> }[] = [];
+
+  for (const s of splitSentences(text)) {
+    const nums = [...new Set(findMarkers(s.text).flatMap((m) => m.numbers))].filter((n) => byN.has(n));
+    const plain = stripMarkers(s.text);
+    const tokens = contentTokens(plain);
+    if (nums.length === 0 && tokens.length < MIN_CLAIM_TOKENS) continue;
+    const claim: Claim = { text: s.text, start: s.start, end: s.end, citations: nums, support: 0, status: 'uncited' };
+    claims.push(claim);
+    if (nums.length === 0) continue;
+    const weights = termWeights(tokens, pool);
+    const claimNumbers = numbersIn(plain);
+    const scored = new Map<number, Scored>();
+    for (const n of nums) scored.set(n, lexicalSupport(weights, claimNumbers, indexes.get(n) as SourceIndex));
+    pending.push({ claim, tokens, plain, scored });
+  }
+
+  if (opts.embedder && pending.length > 0) await blendEmbeddings(pending, opts.embedder, opts.signal);
+
+  for (const { claim, scored } of pending) {
+    claim.support = round(Math.max(...[...scored.values()].map((s) => s.support)));
+    claim.status = claim.support >= threshold ? 'supported' : 'unsupported';
+    for (const [n, s] of scored) {
+      const prev = perSource.get(n);
+      if (!prev || s.support > prev.support) perSource.set(n, s);
+    }
+  }
+
+  const order = [...new Set(claims.flatMap((c) => c.citations))];
+  const citations = order.map((n) => {
+    const src = byN.get(n) as Source;
+    const best = perSource.get(n);
+    return locate(src, best?.window?.text ?? firstSentence(src.text), round(best?.support ?? 0));
+  });
+  return { answer: text, claims, citations, removedCitations: cleaned.removed };
+}
+
+function indexSource(source: Source): SourceIndex {
+  const sentences = splitSentences(source.text);
+  const windows: Window[] = [];
+  const mk = (t: string, pair: boolean): Window => ({
+    text: t,
+    tokens: new Set(contentTokens(t)),
+    numbers: new Set(numbersIn(t)),
+    pair,
+  });
+  for (let i = 0; i < sentences.length; i++) {
+    windows.push(mk(sentences[i].text, false));
+    // Claims often merge two adjacent source sentences.
+    if (i + 1 < sentences.length) windows.push(mk(source.text.slice(sentences[i].start, sentences[i + 1].end), true));
+  }
+  return { source, windows, tokens: new Set(contentTokens(source.text)), numbers: new Set(numbersIn(source.text)) };
+}
+
+function lexicalSupport(weights: Map<string, number>, claimNumbers: string[], ix: SourceIndex): Scored {
+  let best: Scored = { support: 0, window: ix.windows[0] };
+  for (const w of ix.windows) {
+    let s = coverage(weights, w.tokens);
+    // A number the claim states must appear in the evidence: "40%" is not supported by "14%".
+    if (claimNumbers.some((x) => !w.numbers.has(x))) s *= 0.6;
+    // Two-sentence windows are slightly discounted so a single sentence wins ties as the quote.
+    if (w.pair) s *= 0.97;
+    if (s > best.support) best = { support: s, window: w };
+  }
+  // Evidence spread over a passage still counts, but less than one sentence that says it all.
+  let whole = coverage(weights, ix.tokens) * 0.85;
+  if (claimNumbers.some((x) => !ix.numbers.has(x))) whole *= 0.5;
+  return whole > best.support ? { support: whole, window: best.window } : best;
+}
+
+async function blendEmbeddings(
+  pending: { tokens: string[]; plain: string; scored: Map<number, Scored> }[],
+  embedder: Embedder,
+  signal?: AbortSignal,
+): Promise<void> {
+  const windows: string[] = [];
+  for (const p of pending) for (const s of p.scored.values()) windows.push(s.window?.text ?? '');
+  try {
+    const claimVecs = await embedder.embed(pending.map((p) => p.plain), { signal, kind: 'query' });
+    const winVecs = await embedder.embed(windows, { signal, kind: 'passage' });
+    let k = 0;
+    pending.forEach((p, i) => {
+      for (const s of p.scored.values()) {
+        const e = embeddingScore(cosine(claimVecs[i], winVecs[k++]));
+        s.support = 0.6 * s.support + 0.4 * e;
+      }
+    });
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    // Support stays lexical when the embedder fails: a weaker check, not a failed answer.
+  }
+}
+
+function firstSentence(text: string): string {
+  return splitSentences(text)[0]?.text ?? text.slice(0, 200);
+}
+
+/**
+ * Where a quote lies: its exact character range on the page when the chunk sits on one page
+ * (chunk text is the page text from `start`), otherwise the chunk's own range.
+ */
+export function locate(source: Source, quote: string, support: number): Citation {
+  const r = source.result;
+  const base = { n: source.n, chunkId: r.chunkId, docId: r.docId, docName: r.docName, path: r.path, quote, support };
+  const idx = r.text.indexOf(quote);
+  if (idx >= 0 && r.page === r.pageEnd) return { ...base, page: r.page, start: r.start + idx, end: r.start + idx + quote.length };
+  return { ...base, page: r.page, start: r.start, end: r.end };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

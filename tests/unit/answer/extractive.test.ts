@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { Answerer } from '../../../main/answer/answerer';
+import { citeSentence, selectEvidence } from '../../../main/answer/providers/extractive';
+import type { Source } from '../../../main/answer/types';
+import { LIBRARY } from './fixtures';
+import { memorySearch } from './helpers/memory-search';
+
+function source(n: number, text: string, relevance = 0.5): Source {
+  return {
+    n,
+    text,
+    relevance,
+    result: {
+      chunkId: `c${n}`, docId: `d${n}`, docName: `doc${n}.pdf`, path: `/d${n}.pdf`, page: 1, pageEnd: 1, start: 0,
+      end: text.length, headingPath: [], sectionId: `d${n}:s0`, score: 1, text, snippet: '', highlights: [], retrievers: ['text'],
+    },
+  };
+}
+
+describe('selectEvidence', () => {
+  it('picks the sentences that answer the question, not the first ones', async () => {
+    const s = source(1, 'The weather was fine that year. Many ships sailed. Scurvy is caused by a lack of vitamin C. Sailors ate biscuits.');
+    const ev = await selectEvidence('What causes scurvy?', [s], { maxSentences: 2 });
+    expect(ev[0]).toMatchObject({ n: 1, sentence: 'Scurvy is caused by a lack of vitamin C.' });
+    expect(ev.every((e) => !e.sentence.startsWith('The weather'))).toBe(true);
+  });
+
+  it('skips near-duplicate sentences from different passages', async () => {
+    const a = source(1, 'Scurvy is caused by a lack of vitamin C in the diet.');
+    const b = source(2, 'Scurvy is caused by a lack of vitamin C in the diet of sailors.');
+    const ev = await selectEvidence('What causes scurvy?', [a, b], { maxSentences: 3 });
+    expect(ev).toHaveLength(1);
+  });
+
+  it('returns nothing when no sentence shares a word with the question', async () => {
+    const ev = await selectEvidence('quantum chromodynamics gluons', [source(1, 'Cats sleep a lot during the day in warm places.')], { maxSentences: 3 });
+    expect(ev).toEqual([]);
+  });
+});
+
+describe('citeSentence', () => {
+  it('puts the marker before the final punctuation', () => {
+    expect(citeSentence('It rose by 4%.', 2)).toBe('It rose by 4% [2].');
+    expect(citeSentence('No stop', 1)).toBe('No stop [1]');
+  });
+});
+
+describe('extractive answers through the Answerer', () => {
+  it('is the default with nothing configured, cites every sentence and locates quotes on the page', async () => {
+    const answerer = new Answerer({}, memorySearch(LIBRARY));
+    const r = await answerer.answer({ question: 'What causes scurvy?' });
+    expect(r.provider).toBe('extractive');
+    expect(r.notFound).toBe(false);
+    expect(r.answer).toMatch(/vitamin C.*\[1\]/);
+    expect(r.citations.length).toBeGreaterThan(0);
+    const c = r.citations[0];
+    expect(c.docName).toBe('scurvy.pdf');
+    // The quote is located within the page: passage starts at offset 120 on page 3.
+    expect(c.page).toBe(3);
+    expect(LIBRARY[0].text.slice(c.start - 120, c.end - 120)).toBe(c.quote);
+    expect(r.claims.every((cl) => cl.status === 'supported')).toBe(true);
+    expect(r.confidence).toBeGreaterThan(0.6);
+    expect(r.usage.totalTokens).toBe(0);
+  });
+
+  it('says "not found" instead of guessing when nothing relevant is retrieved', async () => {
+    const answerer = new Answerer({}, memorySearch(LIBRARY));
+    const r = await answerer.answer({ question: 'Who won the 1998 football world cup final?' });
+    expect(r.notFound).toBe(true);
+    expect(r.provider).toBe('none');
+    expect(r.citations).toEqual([]);
+    expect(r.answer).toMatch(/could not find/i);
+    expect(r.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('passes collection and document filters to the search', async () => {
+    const search = memorySearch(LIBRARY);
+    const answerer = new Answerer({}, search);
+    const r = await answerer.answer({ question: 'What does BM25 score documents by?', doc: 'bm25', collection: 'papers' });
+    expect(search.queries[0].filters).toEqual({ collection: 'papers', doc: 'bm25' });
+    expect(r.citations.every((c) => c.docName === 'bm25.md')).toBe(true);
+  });
+});
