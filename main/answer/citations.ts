@@ -43,7 +43,7 @@ interface Scored {
 
 // Sentences with fewer content words than this are connective text ("Here is what I found:"),
 // not claims that need a citation.
-const MIN_CLAIM_TOKENS = 3;
+const MIN_CLAIM_TOKENS = 2;
 
 /**
  * Verifies an answer's citations against the sources it was given. Every `[n]` must name a

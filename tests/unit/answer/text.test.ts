@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { contentTokens, numbersIn, splitSentences, stem } from '../../../main/answer/text';
+import { SseParser } from '../../../main/answer/providers/sse';
+import { IncrementalText } from '../../../main/answer/stream';
+import { cleanCitations, citationStableEnd } from '../../../main/answer/markers';
+
+describe('splitSentences', () => {
+  it('keeps abbreviations, initials, decimals and citation markers inside sentences', () => {
+    const t = 'Smith et al. found a rise of 1.5 mg (e.g. in Fig. 2). J. R. Tolkien agreed. [3] It lacks vitamin C. Next one!';
+    expect(splitSentences(t).map((s) => s.text)).toEqual([
+      'Smith et al. found a rise of 1.5 mg (e.g. in Fig. 2).',
+      'J. R. Tolkien agreed. [3]',
+      'It lacks vitamin C.',
+      'Next one!',
+    ]);
+  });
+
+  it('gives ranges into the original text and splits at paragraphs and list items', () => {
+    const t = 'Title line\n\nFirst para\n- item one\n- item two';
+    const s = splitSentences(t);
+    expect(s.map((x) => x.text)).toEqual(['Title line', 'First para', '- item one', '- item two']);
+    for (const x of s) expect(t.slice(x.start, x.end)).toBe(x.text);
+  });
+
+  it('splits CJK sentences', () => {
+    expect(splitSentences('今日は晴れです。明日は雨です。').map((s) => s.text)).toEqual(['今日は晴れです。', '明日は雨です。']);
+  });
+});
+
+describe('tokens', () => {
+  it('stems, drops stopwords, keeps numbers, bigrams unspaced scripts', () => {
+    expect(contentTokens('The mutations increased in 2020')).toEqual(['mutation', 'increas', '2020']);
+    expect(stem('stopped')).toBe('stop');
+    expect(contentTokens('東京都')).toEqual(['東京', '京都']);
+    expect(numbersIn('4,000 adults, 14% and 1.5 mg')).toEqual(['4000', '14', '1.5']);
+  });
+});
+
+describe('SseParser', () => {
+  it('assembles events from arbitrary pieces, CRLF, comments and multi-line data', () => {
+    const p = new SseParser();
+    const out = [
+      ...p.push('data: {"a"'),
+      ...p.push(':1}\r'),
+      ...p.push('\n\r\n: keep-alive\n\nevent: x\ndata: line1\ndata: line2\n\n'),
+      ...p.push('data: [DONE]'),
+      ...p.end(),
+    ];
+    expect(out).toEqual(['{"a":1}', 'line1\nline2', '[DONE]']);
+  });
+});
+
+describe('IncrementalText', () => {
+  it('streams cleaned citations exactly as the final text reads', () => {
+    const valid = (n: number): boolean => n <= 2;
+    const s = new IncrementalText((raw) => cleanCitations(raw, valid).text, citationStableEnd);
+    const pieces = ['It works', ' [', '9', '] and', ' helps [1', '].', ' Done [2]', '.'];
+    const shown = pieces.map((p) => s.push(p)).join('') + s.flush();
+    expect(shown).toBe('It works and helps [1]. Done [2].');
+    expect(shown).toBe(s.text);
+  });
+});
