@@ -113,6 +113,11 @@ export async function downloadVerified(
   const total = Number.isFinite(totalHeader) && totalHeader > 0 ? totalHeader : undefined;
   const hash = createHash('sha256');
   const out = createWriteStream(part);
+  // Write errors surface through `end` below; without a listener a late one would crash the process.
+  let writeError: Error | undefined;
+  out.on('error', (e) => {
+    writeError = e;
+  });
   let bytes = 0;
   try {
     const reader = res.body.getReader();
@@ -124,7 +129,7 @@ export async function downloadVerified(
       if (!out.write(value)) await new Promise<void>((r) => out.once('drain', () => r()));
       opts.onProgress?.(bytes, total);
     }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err || writeError ? reject(err ?? writeError) : resolve())));
   } catch (e) {
     out.destroy();
     await rm(part, { force: true });

@@ -114,14 +114,17 @@ export function stem(word: string): string {
     [/(..)ed$/, '$1'],
     [/(..)ly$/, '$1'],
   ];
+  let w = word;
   for (const [re, rep] of rules) {
-    if (re.test(word)) {
-      const w = word.replace(re, rep);
+    if (re.test(w)) {
+      w = w.replace(re, rep);
       // Undo doubled consonants left by -ing/-ed ("stopped" → "stopp" → "stop").
-      return w.length > 3 && /([^aeiouls])\1$/.test(w) ? w.slice(0, -1) : w;
+      if (w.length > 3 && /([^aeiouls])\1$/.test(w)) w = w.slice(0, -1);
+      break;
     }
   }
-  return word;
+  // A final silent e goes too, so "cause", "causes" and "caused" all become "caus".
+  return w.length > 3 && w.endsWith('e') && !w.endsWith('ee') ? w.slice(0, -1) : w;
 }
 
 // Scripts written without spaces: index them as character bigrams.
