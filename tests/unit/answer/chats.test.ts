@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Answerer } from '../../../main/answer/answerer';
+import { ChatStore } from '../../../main/answer/chats';
+import { tempDir } from '../../helpers/shared';
+import { LIBRARY } from './fixtures';
+import { memorySearch } from './helpers/memory-search';
+
+let dir: { dir: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  dir = await tempDir('quarry-chats-');
+});
+afterEach(() => dir.cleanup());
+
+describe('ChatStore', () => {
+  it('lists, renames and deletes chats', async () => {
+    const chats = await ChatStore.create(dir.dir);
+    const a = await chats.newChat();
+    const b = await chats.newChat('Vitamins');
+    expect(a.title).toBe('New chat');
+    await chats.rename(a.id, 'Scurvy research');
+    const list = await chats.list();
+    expect(list.map((c) => c.title).sort()).toEqual(['Scurvy research', 'Vitamins']);
+    expect(list[0].id).toBe(a.id);
+    await chats.delete(b.id);
+    expect((await chats.list()).map((c) => c.id)).toEqual([a.id]);
+    await expect(chats.get(b.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(chats.rename(a.id, '  ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(chats.get('../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('keeps answers with usage and latency, uses them as memory, and exports Markdown with citations', async () => {
+    const chats = await ChatStore.create(dir.dir);
+    const search = memorySearch(LIBRARY);
+    const answerer = new Answerer({}, search, { chats });
+    const chat = await chats.newChat();
+    const first = await answerer.answer({ question: 'What causes scurvy?', chatId: chat.id });
+    // The follow-up is rewritten into a standalone query from the conversation.
+    const second = await answerer.answer({ question: 'Who showed how to cure it?', chatId: chat.id });
+    expect(second.query).toContain('scurvy');
+    expect(search.queries[1].query).toBe(second.query);
+    expect(second.answer).toMatch(/James Lind/);
+
+    const saved = await chats.get(chat.id);
+    expect(saved.title).toBe('What causes scurvy?');
+    expect(saved.turns).toHaveLength(2);
+    expect(saved.turns[0]).toMatchObject({ question: 'What causes scurvy?', answer: first.answer, provider: 'extractive' });
+    expect(saved.turns[0].timings.totalMs).toBeGreaterThanOrEqual(0);
+    expect(saved.turns[0].usage).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0, exact: true });
+
+    const md = await chats.exportMarkdown(chat.id);
+    expect(md).toContain('# What causes scurvy?');
+    expect(md).toContain('## Who showed how to cure it?');
+    expect(md).toMatch(/- \[1\] scurvy\.pdf — page 3: “.*scurvy.*”/);
+    expect(md).toMatch(/<sub>extractive · retrieval \d+ ms · first token \d+ ms · total \d+ ms<\/sub>/);
+  });
+
+  it('does not lose a turn when two answers finish together', async () => {
+    const chats = await ChatStore.create(dir.dir);
+    const answerer = new Answerer({}, memorySearch(LIBRARY), { chats });
+    const chat = await chats.newChat('x');
+    await Promise.all([
+      answerer.answer({ question: 'What causes scurvy?', chatId: chat.id }),
+      answerer.answer({ question: 'What is BM25?', chatId: chat.id }),
+    ]);
+    expect((await chats.get(chat.id)).turns).toHaveLength(2);
+  });
+});
