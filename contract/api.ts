@@ -94,3 +94,20 @@ export const ipcChannels = {
  * (https://github.com/electron/electron/issues/24427).
  */
 export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/**
+ * What the preload exposes as `window.quarry` in the desktop app. `api` holds one function per
+ * contract method, generated from `methods`; nothing else of Electron or Node reaches the page.
+ */
+export interface QuarryBridge {
+  readonly api: { [M in Method]: (input: Input<M>) => Promise<IpcReply<Output<M>>> };
+  /** Every contract event; returns the unsubscribe function. */
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  /** The original bytes of a document, for the PDF viewer. */
+  readFile(docId: string): Promise<IpcReply<Uint8Array>>;
+  /** The native open dialog; resolves to the chosen paths (empty when cancelled). */
+  pickPaths(kind: 'files' | 'folder'): Promise<string[]>;
+  /** The path on disk of a dropped or picked file (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string;
+  readonly platform: string;
+}

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../config';
 import { generateToken, startServer, type LogFn, type TransportEngine } from '../server';
+import type { Command } from './command';
 
 /** The engine as `quarry serve` needs it: the transport's view plus a way to close it. */
 export interface ServableEngine extends TransportEngine {
@@ -21,9 +22,9 @@ export interface ServeIO {
   createEngine?: (opts: { dataDir: string }) => Promise<ServableEngine>;
 }
 
-export const SERVE_USAGE = `Usage: quarry serve [--port P] [--host H] [--token T] [--data-dir DIR] [--static DIR] [--verbose]
+export const SERVE_USAGE = 'quarry serve [--port P] [--host H] [--token T] [--data-dir DIR] [--static DIR] [--verbose]';
 
-Serves the Quarry web UI and API.
+const SERVE_DETAILS = `Serves the Quarry web UI and API, and prints the URL that signs a browser in.
   --port P        port to listen on (default 4242; 0 picks a free one)
   --host H        interface to bind (default 127.0.0.1; 0.0.0.0 exposes it to your network)
   --token T       access token (default: $QUARRY_TOKEN, or a random one printed below)
@@ -40,9 +41,45 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
+/** Options of `quarry serve`, parsed. */
+export interface ServeOptions {
+  port: number;
+  host: string;
+  /** Undefined: $QUARRY_TOKEN, else a random one. */
+  token?: string;
+  dataDir: string;
+  staticDir?: string;
+  verbose?: boolean;
+}
+
+/** Usage errors exit 1, like every other quarry command. */
+const USAGE_EXIT = 1;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  token: { type: 'string' },
+  static: { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+/** Checks raw option values; answers the options or a message for the user. */
+export function serveOptions(values: { port?: unknown; host?: unknown; token?: unknown; static?: unknown; verbose?: unknown }, dataDir: string): ServeOptions | string {
+  const port = values.port === undefined ? 4242 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return `--port must be a whole number from 0 to 65535, not "${String(values.port)}".`;
+  return {
+    port,
+    host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+    token: typeof values.token === 'string' ? values.token : undefined,
+    dataDir,
+    staticDir: typeof values.static === 'string' ? values.static : undefined,
+    verbose: values.verbose === true,
+  };
+}
+
 /**
- * `quarry serve`: opens the engine on the data folder and serves the contract over HTTP until
- * the signal fires. Returns the process exit code (2 for usage errors).
+ * `quarry serve` with its arguments as typed: parses them, then runs the server until the
+ * signal fires. Returns the exit code.
  *
  * @example
  * const stop = new AbortController();
@@ -50,51 +87,43 @@ function isLoopback(host: string): boolean {
  * process.exitCode = await serve(['--port', '4242'], { stdout: console.log, stderr: console.error, env: process.env, signal: stop.signal });
  */
 export async function serve(args: string[], io: ServeIO): Promise<number> {
-  let values: { port?: string; host?: string; token?: string; 'data-dir'?: string; static?: string; verbose?: boolean; help?: boolean };
+  let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        token: { type: 'string' },
-        'data-dir': { type: 'string' },
-        static: { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseArgs({ args, options: { ...OPTIONS, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
   } catch (e) {
-    io.stderr(`${(e as Error).message}\n\n${SERVE_USAGE}`);
-    return 2;
+    io.stderr(`${(e as Error).message}\n\nUsage: ${SERVE_USAGE}`);
+    return USAGE_EXIT;
   }
   if (values.help) {
-    io.stdout(SERVE_USAGE);
+    io.stdout(`Usage: ${SERVE_USAGE}\n\n${SERVE_DETAILS}`);
     return 0;
   }
-  const port = values.port === undefined ? 4242 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr(`--port must be a whole number from 0 to 65535, not "${values.port}".`);
-    return 2;
+  const dataDir = typeof values['data-dir'] === 'string' ? path.resolve(values['data-dir']) : defaultDataDir(io.env);
+  const opts = serveOptions(values, dataDir);
+  if (typeof opts === 'string') {
+    io.stderr(opts);
+    return USAGE_EXIT;
   }
-  const host = values.host ?? '127.0.0.1';
-  const given = values.token ?? io.env.QUARRY_TOKEN;
+  return runServe(opts, io);
+}
+
+/** Opens the engine on the data folder and serves the contract over HTTP until the signal fires. */
+export async function runServe(opts: ServeOptions, io: ServeIO): Promise<number> {
+  const given = opts.token ?? io.env.QUARRY_TOKEN;
   if (given !== undefined && given.length < 16) {
     io.stderr('The token must be at least 16 characters: a short token can be guessed. Leave it out to get a random one.');
-    return 2;
+    return USAGE_EXIT;
   }
   const token = given ?? generateToken();
-  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir(io.env);
-  const staticDir = path.resolve(values.static ?? defaultStaticDir());
+  const { dataDir, host, port } = opts;
+  const staticDir = path.resolve(opts.staticDir ?? defaultStaticDir());
   const inboxDir = path.join(dataDir, 'inbox');
   await mkdir(inboxDir, { recursive: true });
 
   const open = io.createEngine ?? (async (o: { dataDir: string }) => (await import('../engine')).createEngine(o));
   const engine = await open({ dataDir });
   const log: LogFn = (record) => {
-    if (values.verbose || record.level !== 'info') io.stderr(JSON.stringify({ time: new Date().toISOString(), ...record }));
+    if (opts.verbose || record.level !== 'info') io.stderr(JSON.stringify({ time: new Date().toISOString(), ...record }));
   };
   let server;
   try {
@@ -123,21 +152,37 @@ export async function serve(args: string[], io: ServeIO): Promise<number> {
   return 0;
 }
 
-/** Entry for the CLI dispatcher: runs `serve` until SIGINT/SIGTERM. */
-export async function serveCommand(args: string[]): Promise<number> {
+/** Runs until SIGINT/SIGTERM with the process's streams. */
+async function untilSignal(fn: (io: ServeIO) => Promise<number>, out: (l: string) => void, err: (l: string) => void): Promise<number> {
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await serve(args, {
-      stdout: (l) => process.stdout.write(`${l}\n`),
-      stderr: (l) => process.stderr.write(`${l}\n`),
-      env: process.env,
-      signal: stop.signal,
-    });
+    return await fn({ stdout: out, stderr: err, env: process.env, signal: stop.signal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
+
+/** `quarry serve` for the CLI dispatcher (main/cli/index.ts loads it as a plugin). */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the web UI and API on this machine (token-protected)',
+  usage: SERVE_USAGE,
+  details: SERVE_DETAILS,
+  options: { ...OPTIONS },
+  run({ dataDir, values, io }) {
+    const opts = serveOptions(values, dataDir);
+    if (typeof opts === 'string') {
+      io.err.write(`${opts}\n`);
+      return Promise.resolve(USAGE_EXIT);
+    }
+    return untilSignal(
+      (sio) => runServe(opts, sio),
+      (l) => void io.out.write(`${l}\n`),
+      (l) => void io.err.write(`${l}\n`),
+    );
+  },
+};

@@ -78,11 +78,11 @@ describe('quarry serve', () => {
     await b.done;
   });
 
-  it('rejects bad arguments with exit code 2 and the usage', async () => {
+  it('rejects bad arguments with exit code 1 (the usage code of every quarry command) and a message', async () => {
     for (const args of [['--port', 'abc'], ['--port', '70000'], ['--frobnicate'], ['--token', 'short']]) {
       const err: string[] = [];
       const code = await serve(args, { stdout: () => undefined, stderr: (l) => err.push(l), env: {}, signal: AbortSignal.abort() });
-      expect(code).toBe(2);
+      expect(code).toBe(1);
       expect(err.join('\n').length).toBeGreaterThan(0);
     }
   });
@@ -92,5 +92,17 @@ describe('quarry serve', () => {
     expect(s.err.join('\n')).toMatch(/Anyone who can reach this machine/);
     s.stop.abort();
     await s.done;
+  });
+});
+
+describe('quarry serve through the CLI dispatcher', () => {
+  it('is registered as the `serve` command and validates its options', async () => {
+    const { serveCommand } = await import('../../main/cli/serve');
+    expect(serveCommand.name).toBe('serve');
+    expect(Object.keys(serveCommand.options)).toEqual(expect.arrayContaining(['port', 'host', 'token']));
+    const err: string[] = [];
+    const io = { out: { write: () => true }, err: { write: (s: string) => err.push(s) > 0 } } as never;
+    expect(await serveCommand.run({ dataDir: '/tmp/x', args: [], values: { port: 'nope' }, io })).toBe(1);
+    expect(err.join('')).toMatch(/--port/);
   });
 });

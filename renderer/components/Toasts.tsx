@@ -1,0 +1,24 @@
+import { useApp } from '../app/context';
+import { Icon } from './Icon';
+
+/** Notifications, announced politely to screen readers; errors carry their next step. */
+export function Toasts() {
+  const toasts = useApp((s) => s.toasts);
+  const dismiss = useApp((s) => s.dismiss);
+  return (
+    <div className="toasts" role="status" aria-live="polite">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast toast-${t.kind}`}>
+          <Icon name={t.kind === 'error' ? 'alert' : 'check'} />
+          <div className="toast-text">
+            <div>{t.text}</div>
+            {t.hint && <div className="toast-hint">{t.hint}</div>}
+          </div>
+          <button className="icon-btn" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            <Icon name="x" />
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

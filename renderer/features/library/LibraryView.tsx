@@ -1,0 +1,204 @@
+import { useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { useApp, useLibrary, useSettings, useStores } from '../../app/context';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PromptDialog } from '../../components/Dialog';
+import { EmptyState } from '../../components/EmptyState';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
+import { DocumentTable, type RowAction } from './DocumentTable';
+import { filesFromInput } from './files';
+import { formatEta } from './progress';
+import { buildRows, filterRows, sortRows, type Row } from './rows';
+
+type Pending = { kind: 'password' | 'tags' | 'remove'; row: Row } | undefined;
+
+/** The queue as a whole: files done of total and the time left, while anything is indexing. */
+function QueueBanner() {
+  const queue = useLibrary((s) => s.queue);
+  const uploading = useLibrary((s) => s.uploading);
+  if (uploading) {
+    return (
+      <div className="banner" data-testid="upload-banner">
+        <span>
+          Uploading {uploading.done} of {uploading.total} file{uploading.total === 1 ? '' : 's'}…
+        </span>
+        <ProgressBar value={uploading.total ? uploading.done / uploading.total : undefined} label="Upload progress" />
+      </div>
+    );
+  }
+  if (!queue || queue.filesTotal === 0 || queue.filesDone >= queue.filesTotal) return null;
+  const fraction = queue.pagesTotal > 0 && queue.filesTotal === 1 ? queue.pagesDone / queue.pagesTotal : queue.filesDone / queue.filesTotal;
+  return (
+    <div className="banner" data-testid="queue-banner">
+      <span>
+        Indexing {queue.filesDone} of {queue.filesTotal} file{queue.filesTotal === 1 ? '' : 's'}
+        {queue.etaSeconds !== undefined ? ` · about ${formatEta(queue.etaSeconds)} left` : ''}
+      </span>
+      <ProgressBar value={fraction} label="Indexing progress" />
+    </div>
+  );
+}
+
+/** The library: the documents of the selected collection, with adding, progress and repair. */
+export function LibraryView() {
+  const { client, library, app } = useStores();
+  const documents = useLibrary((s) => s.documents);
+  const jobs = useLibrary((s) => s.jobs);
+  const files = useLibrary((s) => s.files);
+  const collection = useLibrary((s) => s.collection);
+  const filter = useLibrary((s) => s.filter);
+  const sort = useLibrary((s) => s.sort);
+  const loaded = useLibrary((s) => s.loaded);
+  const loadError = useLibrary((s) => s.loadError);
+  const density = useSettings((s) => s.density);
+  const openSource = useApp((s) => s.openSource);
+  const [pending, setPending] = useState<Pending>();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  // The ETA is recomputed whenever progress moves; `Date.now()` at that moment is what it needs.
+  const allRows = useMemo(() => buildRows(documents, jobs, files, Date.now()), [documents, jobs, files]);
+  const rows = useMemo(() => sortRows(filterRows(allRows, collection, filter), sort.key, sort.dir), [allRows, collection, filter, sort]);
+
+  const act = (action: RowAction, row: Row): void => {
+    const lib = library.getState();
+    switch (action) {
+      case 'open':
+        if (row.docId) openSource({ docId: row.docId, docName: row.name, page: 1, pageEnd: 1, start: 0, end: 0 });
+        break;
+      case 'retry':
+        if (row.docId) void lib.reindex(row.docId);
+        else if (row.jobId) void lib.retry(row.jobId);
+        break;
+      case 'reindex':
+        if (row.docId) void lib.reindex(row.docId);
+        break;
+      case 'cancel':
+        if (row.jobId) void lib.cancel(row.jobId);
+        break;
+      case 'password':
+      case 'tags':
+      case 'remove':
+        setPending({ kind: action, row });
+        break;
+    }
+  };
+
+  const addFiles = async (kind: 'files' | 'folder'): Promise<void> => {
+    if (client.pickPaths) {
+      const paths = await client.pickPaths(kind);
+      await library.getState().addPaths(paths);
+    } else (kind === 'files' ? fileInput : folderInput).current?.click();
+  };
+  const onPicked = (e: ChangeEvent<HTMLInputElement>): void => {
+    const picked = filesFromInput(e.target.files);
+    e.target.value = '';
+    void library.getState().addFiles(picked);
+  };
+
+  const title = collection ?? 'All documents';
+  const empty = loaded && !loadError && allRows.length === 0;
+
+  return (
+    <section className="view" aria-labelledby="library-title">
+      <header className="toolbar">
+        <div className="toolbar-title">
+          <h1 id="library-title">{title}</h1>
+          <span className="count" data-testid="doc-count">
+            {rows.length.toLocaleString()} document{rows.length === 1 ? '' : 's'}
+          </span>
+        </div>
+        <div className="toolbar-actions">
+          <input
+            className="input input-filter"
+            type="search"
+            placeholder="Filter by name or tag"
+            aria-label="Filter documents"
+            value={filter}
+            onChange={(e) => library.getState().setFilter(e.target.value)}
+          />
+          <button className="btn" onClick={() => void addFiles('folder')}>
+            <Icon name="folder" /> Add folder
+          </button>
+          <button className="btn btn-primary" onClick={() => void addFiles('files')} data-testid="add-files">
+            <Icon name="plus" /> Add files
+          </button>
+          <input ref={fileInput} type="file" multiple hidden onChange={onPicked} data-testid="file-input" accept=".pdf,.docx,.txt,.md,.markdown,.html,.htm" />
+          <input ref={folderInput} type="file" hidden onChange={onPicked} {...{ webkitdirectory: '' }} />
+        </div>
+      </header>
+      <QueueBanner />
+      {loadError ? (
+        <EmptyState icon="alert" title="The library could not be loaded" action={<button className="btn" onClick={() => void library.getState().refresh()}>Try again</button>}>
+          <p>{loadError.message}</p>
+          {loadError.hint && <p>{loadError.hint}</p>}
+        </EmptyState>
+      ) : !loaded ? (
+        <div className="loading" aria-busy="true">
+          Loading the library…
+        </div>
+      ) : empty ? (
+        <div className="dropzone" data-testid="dropzone">
+          <EmptyState
+            icon="upload"
+            title="Add documents to get started"
+            action={
+              <button className="btn btn-primary" onClick={() => void addFiles('files')}>
+                <Icon name="plus" /> Add files
+              </button>
+            }
+          >
+            <p>Drop PDF, Word, Markdown, HTML or text files — or whole folders — anywhere in this window.</p>
+            <p>Quarry reads them on this computer, makes them searchable, and cites the page every answer comes from.</p>
+          </EmptyState>
+        </div>
+      ) : rows.length === 0 ? (
+        <EmptyState icon="search" title="No documents match">
+          <p>{filter ? `Nothing in ${title} matches “${filter}”.` : `${title} is empty: drop files here to add them to it.`}</p>
+        </EmptyState>
+      ) : (
+        <DocumentTable rows={rows} rowHeight={density === 'compact' ? 36 : 48} sort={sort} onSort={(k) => library.getState().sortBy(k)} onAction={act} />
+      )}
+      {pending?.kind === 'password' && (
+        <PromptDialog
+          title="Enter the document's password"
+          description={`${pending.row.name} is encrypted. The password is used once to read it and is not stored.`}
+          label="Password"
+          type="password"
+          submitLabel="Unlock and index"
+          onSubmit={(pw) => {
+            const { row } = pending;
+            if (row.docId) void library.getState().reindex(row.docId, pw);
+            else if (row.jobId) void library.getState().retry(row.jobId, pw);
+          }}
+          onClose={() => setPending(undefined)}
+        />
+      )}
+      {pending?.kind === 'tags' && (
+        <PromptDialog
+          title={`Tags of ${pending.row.name}`}
+          description="Separate tags with commas. Search can be narrowed to a tag."
+          label="Tags"
+          initial={pending.row.tags.join(', ')}
+          submitLabel="Save tags"
+          onSubmit={(v) => pending.row.docId && void library.getState().setTags(pending.row.docId, v.split(','))}
+          onClose={() => setPending(undefined)}
+        />
+      )}
+      {pending?.kind === 'remove' && (
+        <ConfirmDialog
+          title={`Remove ${pending.row.name}?`}
+          body="It leaves the library and search. The file on disk is not touched."
+          confirmLabel="Remove"
+          danger
+          onConfirm={() => {
+            if (pending.row.docId) {
+              void library.getState().remove(pending.row.docId).then(() => app.getState().toast('info', `Removed ${pending.row.name}`));
+            }
+          }}
+          onClose={() => setPending(undefined)}
+        />
+      )}
+    </section>
+  );
+}

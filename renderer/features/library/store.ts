@@ -1,0 +1,195 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { DocumentInfo, ErrorInfo, IngestProgress, JobInfo } from '../../../contract';
+import { errorInfo, type PickedFile, type QuarryClient } from '../../api/client';
+import { foldProgress, type FileProgress } from './progress';
+import type { SortKey } from './rows';
+
+export interface LibraryState {
+  documents: DocumentInfo[];
+  jobs: JobInfo[];
+  /** The queue's progress as a whole (files done of total, ETA). */
+  queue: IngestProgress | undefined;
+  /** Running jobs' progress, by job id. */
+  files: Record<string, FileProgress>;
+  loaded: boolean;
+  loadError: ErrorInfo | undefined;
+  /** Selected collection; null shows all. */
+  collection: string | null;
+  filter: string;
+  sort: { key: SortKey; dir: 'asc' | 'desc' };
+  /** Uploads in flight (browser build). */
+  uploading: { done: number; total: number } | undefined;
+
+  refresh(): Promise<void>;
+  refreshJobs(): Promise<void>;
+  addFiles(files: PickedFile[]): Promise<void>;
+  addPaths(paths: string[]): Promise<void>;
+  remove(docId: string): Promise<void>;
+  reindex(docId: string, password?: string): Promise<void>;
+  retry(jobId: string, password?: string): Promise<void>;
+  cancel(jobId: string): Promise<void>;
+  setTags(docId: string, tags: string[]): Promise<void>;
+  selectCollection(name: string | null): void;
+  setFilter(text: string): void;
+  sortBy(key: SortKey): void;
+  /** Subscribes to engine events; returns the unsubscribe function. */
+  connect(): () => void;
+}
+
+export type LibraryStore = StoreApi<LibraryState>;
+
+export interface LibraryDeps {
+  client: QuarryClient;
+  onError: (info: ErrorInfo) => void;
+  onInfo?: (text: string) => void;
+  now?: () => number;
+  /** Delay that coalesces bursts of change events into one refresh (ms). */
+  coalesceMs?: number;
+}
+
+/**
+ * The library: documents, the job queue and per-file progress. Events update progress at once;
+ * "something changed" events are coalesced into one refresh, so a 10,000-file import does not
+ * re-read the catalogue 20,000 times.
+ */
+export function createLibraryStore(deps: LibraryDeps): LibraryStore {
+  const { client, onError } = deps;
+  const now = deps.now ?? (() => Date.now());
+  const coalesceMs = deps.coalesceMs ?? 250;
+
+  /** Runs `fn` at most once per window and never twice at the same time. */
+  function coalesced(fn: () => Promise<void>): () => void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let running = false;
+    let again = false;
+    const run = async (): Promise<void> => {
+      timer = undefined;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        await fn();
+      } finally {
+        running = false;
+        if (again) {
+          again = false;
+          schedule();
+        }
+      }
+    };
+    const schedule = (): void => {
+      timer ??= setTimeout(() => void run(), coalesceMs);
+    };
+    return schedule;
+  }
+
+  const store = createStore<LibraryState>()((set, get) => {
+    const guard = async (fn: () => Promise<unknown>): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        onError(errorInfo(e));
+      }
+    };
+    const loadDocuments = async (): Promise<void> => {
+      const { documents } = await client.call('library.documents', {});
+      set({ documents });
+    };
+    const loadJobs = async (): Promise<void> => {
+      const { jobs, progress } = await client.call('jobs.list', {});
+      set({ jobs, queue: progress });
+    };
+    return {
+      documents: [],
+      jobs: [],
+      queue: undefined,
+      files: {},
+      loaded: false,
+      loadError: undefined,
+      collection: null,
+      filter: '',
+      sort: { key: 'addedAt', dir: 'desc' },
+      uploading: undefined,
+
+      refresh: async () => {
+        try {
+          await Promise.all([loadDocuments(), loadJobs()]);
+          set({ loaded: true, loadError: undefined });
+        } catch (e) {
+          set({ loaded: true, loadError: errorInfo(e) });
+        }
+      },
+      refreshJobs: () => guard(loadJobs),
+      addFiles: async (files) => {
+        if (!files.length) return;
+        set({ uploading: { done: 0, total: files.length } });
+        await guard(async () => {
+          const collection = get().collection ?? 'default';
+          const { jobIds } = await client.addFiles(files, collection, (done, total) => set({ uploading: { done, total } }));
+          deps.onInfo?.(`${jobIds.length} file${jobIds.length === 1 ? '' : 's'} added to ${collection}`);
+        });
+        set({ uploading: undefined });
+        await get().refresh();
+      },
+      addPaths: async (paths) => {
+        if (!paths.length) return;
+        await guard(() => client.call('library.ingest', { paths, collection: get().collection ?? 'default' }));
+        await get().refresh();
+      },
+      remove: async (docId) => {
+        await guard(async () => {
+          await client.call('library.remove', { docId });
+          set((s) => ({ documents: s.documents.filter((d) => d.docId !== docId) }));
+        });
+      },
+      reindex: async (docId, password) => {
+        await guard(() => client.call('library.reindex', password ? { docId, password } : { docId }));
+        await get().refresh();
+      },
+      retry: async (jobId, password) => {
+        await guard(() => client.call('jobs.retry', password ? { jobId, password } : { jobId }));
+        await get().refreshJobs();
+      },
+      cancel: async (jobId) => {
+        await guard(() => client.call('jobs.cancel', { jobId }));
+        await get().refreshJobs();
+      },
+      setTags: async (docId, tags) => {
+        const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];
+        await guard(async () => {
+          await client.call('library.setTags', { docId, tags: clean });
+          set((s) => ({ documents: s.documents.map((d) => (d.docId === docId ? { ...d, tags: clean } : d)) }));
+        });
+      },
+      selectCollection: (collection) => set({ collection }),
+      setFilter: (filter) => set({ filter }),
+      sortBy: (key) =>
+        set((s) => ({ sort: { key, dir: s.sort.key === key ? (s.sort.dir === 'asc' ? 'desc' : 'asc') : key === 'name' || key === 'format' ? 'asc' : 'desc' } })),
+      connect: () => {
+        const docsLater = coalesced(() => guard(loadDocuments));
+        const jobsLater = coalesced(() => guard(loadJobs));
+        const offs = [
+          client.on('ingest.progress', (p) => {
+            set((s) => {
+              const files = foldProgress(s.files, p, now());
+              const queue = { ...p, jobId: undefined, path: undefined, file: undefined };
+              return files === s.files ? { queue } : { files, queue };
+            });
+            // A job that changes state changes the job list: read it again (coalesced).
+            if (p.stage !== 'parse' && p.stage !== 'embed' && p.stage !== 'chunk') jobsLater();
+          }),
+          client.on('library.changed', () => docsLater()),
+          // After a reconnect (server restart, network blip), missed events are made up for by
+          // reading the state again.
+          client.onConnection((state) => {
+            if (state === 'open' && get().loaded) void get().refresh();
+          }),
+        ];
+        return () => offs.forEach((off) => off());
+      },
+    };
+  });
+  return store;
+}

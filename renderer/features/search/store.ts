@@ -1,0 +1,121 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ErrorInfo, FileFormat, SearchMode, SearchResult } from '../../../contract';
+import { errorInfo, type QuarryClient } from '../../api/client';
+
+export interface SearchFiltersState {
+  collection?: string;
+  format?: FileFormat;
+  tags?: string[];
+}
+
+export interface SearchState {
+  query: string;
+  mode: SearchMode;
+  filters: SearchFiltersState;
+  results: SearchResult[];
+  tookMs: number | undefined;
+  /** The query the results belong to (they may lag behind what is typed). */
+  resultsFor: string;
+  status: 'idle' | 'searching' | 'done' | 'error';
+  error: ErrorInfo | undefined;
+  /** Index of the highlighted result, for keyboard navigation. */
+  selected: number;
+  setQuery(query: string): void;
+  setMode(mode: SearchMode): void;
+  setFilters(filters: SearchFiltersState): void;
+  /** Searches now (Enter), without waiting for the typing pause. */
+  runNow(): Promise<void>;
+  move(delta: number): void;
+  select(index: number): void;
+}
+
+export type SearchStore = StoreApi<SearchState>;
+
+/**
+ * Search as you type: each keystroke restarts a short pause, then one query runs; answers to
+ * queries that have since been replaced are dropped, so results never jump back.
+ */
+export function createSearchStore(client: QuarryClient, opts: { debounceMs?: number; k?: number } = {}): SearchStore {
+  const debounceMs = opts.debounceMs ?? 120;
+  let seq = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  return createStore<SearchState>()((set, get) => {
+    const run = async (): Promise<void> => {
+      clearTimeout(timer);
+      timer = undefined;
+      const { query, mode, filters } = get();
+      const q = query.trim();
+      const mine = ++seq;
+      if (!q) {
+        set({ results: [], status: 'idle', error: undefined, resultsFor: '', tookMs: undefined, selected: 0 });
+        return;
+      }
+      set({ status: 'searching' });
+      try {
+        const res = await client.call('search.query', { query: q, mode, k: opts.k ?? 30, filters });
+        if (mine !== seq) return;
+        set({ results: res.results, tookMs: res.tookMs, resultsFor: q, status: 'done', error: undefined, selected: 0 });
+      } catch (e) {
+        if (mine !== seq) return;
+        set({ status: 'error', error: errorInfo(e), results: [], resultsFor: q });
+      }
+    };
+    const later = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void run(), debounceMs);
+    };
+    return {
+      query: '',
+      mode: 'hybrid',
+      filters: {},
+      results: [],
+      tookMs: undefined,
+      resultsFor: '',
+      status: 'idle',
+      error: undefined,
+      selected: 0,
+      setQuery: (query) => {
+        set({ query });
+        later();
+      },
+      setMode: (mode) => {
+        set({ mode });
+        later();
+      },
+      setFilters: (filters) => {
+        set({ filters });
+        later();
+      },
+      runNow: run,
+      move: (delta) => {
+        const n = get().results.length;
+        if (!n) return;
+        set((s) => ({ selected: Math.min(n - 1, Math.max(0, s.selected + delta)) }));
+      },
+      select: (selected) => set({ selected }),
+    };
+  });
+}
+
+/** Splits a snippet into plain and highlighted parts from its [start, end) spans. */
+export function highlightParts(snippet: string, spans: [number, number][]): { text: string; hit: boolean }[] {
+  if (!spans.length) return [{ text: stripMarkers(snippet), hit: false }];
+  const parts: { text: string; hit: boolean }[] = [];
+  let pos = 0;
+  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+    const start = Math.max(a, pos);
+    const end = Math.min(b, snippet.length);
+    if (end <= start) continue;
+    if (start > pos) parts.push({ text: snippet.slice(pos, start), hit: false });
+    parts.push({ text: snippet.slice(start, end), hit: true });
+    pos = end;
+  }
+  if (pos < snippet.length) parts.push({ text: snippet.slice(pos), hit: false });
+  // The spans index the snippet as sent, markers included; the markers themselves are not shown.
+  return parts.map((p) => ({ ...p, text: stripMarkers(p.text) })).filter((p) => p.text);
+}
+
+function stripMarkers(s: string): string {
+  return s.replace(/[«»]/g, '');
+}

@@ -1,0 +1,191 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PageText } from '../../../contract';
+import { useApp, useStores } from '../../app/context';
+import type { SourceTarget } from '../../app/store';
+import { errorInfo } from '../../api/client';
+import { PromptDialog } from '../../components/Dialog';
+import { EmptyState } from '../../components/EmptyState';
+import { Icon } from '../../components/Icon';
+import { passageOnPage } from './match';
+import { PdfViewer } from './PdfViewer';
+import { TextViewer } from './TextViewer';
+
+const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
+
+/** The next zoom step up or down from the current scale. */
+export function stepZoom(scale: number, dir: 1 | -1): number {
+  if (dir > 0) return ZOOMS.find((z) => z > scale + 0.01) ?? ZOOMS.at(-1)!;
+  return [...ZOOMS].reverse().find((z) => z < scale - 0.01) ?? ZOOMS[0]!;
+}
+
+function Viewer({ target }: { target: SourceTarget }) {
+  const { client } = useStores();
+  const closeSource = useApp((s) => s.closeSource);
+  const [page, setPage] = useState(target.page);
+  const [pageInput, setPageInput] = useState(String(target.page));
+  const [pages, setPages] = useState<number>();
+  const [zoom, setZoom] = useState<number | 'fit'>('fit');
+  const [scale, setScale] = useState(1);
+  const [mode, setMode] = useState<'page' | 'text'>('page');
+  const [pageText, setPageText] = useState<PageText>();
+  const [error, setError] = useState<string>();
+  const [found, setFound] = useState<boolean>();
+  const [prompt, setPrompt] = useState<{ wrong: boolean; resolve: (pw: string | undefined) => void }>();
+  const backRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => backRef.current?.focus(), []);
+
+  useEffect(() => {
+    let cancelled = false;
+    client
+      .call('library.page', { docId: target.docId, page })
+      .then((t) => {
+        if (cancelled) return;
+        setPageText(t);
+        setPages((p) => p ?? t.pages);
+        setError(undefined);
+      })
+      .catch((e: unknown) => !cancelled && setError(errorInfo(e).message));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, target.docId, page]);
+
+  const go = (p: number): void => {
+    const n = Math.min(Math.max(1, p), pages ?? p);
+    setPage(n);
+    setPageInput(String(n));
+  };
+  const askPassword = useCallback((wrong: boolean) => new Promise<string | undefined>((resolve) => setPrompt({ wrong, resolve })), []);
+
+  const isPdf = pageText?.format === 'pdf';
+  const range = pageText && target.end > target.start ? passageOnPage(pageText.text, page, target) : undefined;
+  const passage = range && pageText ? pageText.text.slice(range[0], range[1]) : undefined;
+  const showText = !isPdf || mode === 'text';
+
+  return (
+    <section className="view viewer" aria-labelledby="viewer-title">
+      <header className="toolbar">
+        <div className="toolbar-title">
+          <button ref={backRef} className="icon-btn" aria-label="Back (Esc)" title="Back (Esc)" onClick={closeSource}>
+            <Icon name="back" />
+          </button>
+          <h1 id="viewer-title" className="viewer-title" title={target.docName}>
+            {target.docName}
+          </h1>
+        </div>
+        <div className="toolbar-actions">
+          <nav className="pager" aria-label="Pages">
+            <button className="icon-btn" aria-label="Previous page" disabled={page <= 1} onClick={() => go(page - 1)}>
+              <Icon name="chevronLeft" />
+            </button>
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                go(Number(pageInput) || page);
+              }}
+            >
+              <input className="input page-input" aria-label="Page number" inputMode="numeric" value={pageInput} onChange={(e) => setPageInput(e.target.value)} data-testid="page-input" />
+            </form>
+            <span className="count">of {pages ?? '…'}</span>
+            <button className="icon-btn" aria-label="Next page" disabled={pages !== undefined && page >= pages} onClick={() => go(page + 1)}>
+              <Icon name="chevronRight" />
+            </button>
+          </nav>
+          {isPdf && (
+            <>
+              <div className="zoom" role="group" aria-label="Zoom">
+                <button className="icon-btn" aria-label="Zoom out" onClick={() => setZoom(stepZoom(scale, -1))}>
+                  <Icon name="zoomOut" />
+                </button>
+                <span className="count zoom-value" aria-live="polite">
+                  {Math.round(scale * 100)}%
+                </span>
+                <button className="icon-btn" aria-label="Zoom in" onClick={() => setZoom(stepZoom(scale, 1))}>
+                  <Icon name="zoomIn" />
+                </button>
+                <button className={`btn btn-small${zoom === 'fit' ? ' on' : ''}`} onClick={() => setZoom('fit')}>
+                  Fit width
+                </button>
+              </div>
+              <div className="segmented" role="radiogroup" aria-label="Show">
+                <button role="radio" aria-checked={mode === 'page'} className={mode === 'page' ? 'on' : ''} onClick={() => setMode('page')}>
+                  Page
+                </button>
+                <button role="radio" aria-checked={mode === 'text'} className={mode === 'text' ? 'on' : ''} onClick={() => setMode('text')}>
+                  Text
+                </button>
+              </div>
+            </>
+          )}
+        </div>
+      </header>
+      {passage && isPdf && mode === 'page' && found === false && (
+        <div className="banner banner-warn" role="status">
+          The passage could not be placed on the page image.{' '}
+          <button className="link" onClick={() => setMode('text')}>
+            Show it in the extracted text
+          </button>
+        </div>
+      )}
+      <div className="view-body viewer-body" data-testid="viewer" data-page={page}>
+        {error ? (
+          <EmptyState icon="alert" title="This page could not be loaded">
+            <p>{error}</p>
+          </EmptyState>
+        ) : !pageText ? (
+          <div className="loading" aria-busy="true">
+            Loading…
+          </div>
+        ) : showText ? (
+          <TextViewer text={pageText.text} range={range} />
+        ) : (
+          <PdfViewer
+            client={client}
+            docId={target.docId}
+            page={page}
+            zoom={zoom}
+            passage={passage}
+            onLoaded={setPages}
+            onScale={setScale}
+            askPassword={askPassword}
+            onHighlight={setFound}
+          />
+        )}
+      </div>
+      {prompt && (
+        <PromptDialog
+          title={prompt.wrong ? 'Wrong password — try again' : 'This PDF is encrypted'}
+          description="Enter its password to display it. The password is not stored."
+          label="Password"
+          type="password"
+          submitLabel="Open"
+          onSubmit={(pw) => {
+            prompt.resolve(pw);
+            setPrompt(undefined);
+          }}
+          onClose={() => {
+            prompt.resolve(undefined);
+            setPrompt(undefined);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The source viewer: the cited page with the passage highlighted. */
+export function ViewerView() {
+  const source = useApp((s) => s.source);
+  if (!source) {
+    return (
+      <section className="view">
+        <EmptyState icon="file" title="No document open">
+          <p>Open a search result or a document from the library to see it here.</p>
+        </EmptyState>
+      </section>
+    );
+  }
+  // A new target remounts the viewer, which resets page, zoom and mode.
+  return <Viewer key={`${source.docId}:${source.page}:${source.start}:${source.end}`} target={source} />;
+}

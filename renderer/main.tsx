@@ -1,0 +1,34 @@
+import { StrictMode, useSyncExternalStore } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { QuarryBridge } from '../contract';
+import { createClient } from './api';
+import { App, SignedOut } from './App';
+import { StoresContext, type Stores } from './app/context';
+import { createStores } from './app/stores';
+import './styles/app.css';
+
+const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+const root = createRoot(document.getElementById('root')!);
+const client = createClient(window as Window & { quarry?: QuarryBridge });
+
+/** Renders the app, or the sign-in page while the server refuses the token. */
+function Root({ stores }: { stores: Stores }) {
+  const connection = useSyncExternalStore(stores.app.subscribe, () => stores.app.getState().connection);
+  if (connection === 'unauthorized') return <SignedOut refused />;
+  return (
+    <StoresContext.Provider value={stores}>
+      <App isMac={isMac} />
+    </StoresContext.Provider>
+  );
+}
+
+if (!client) {
+  root.render(<SignedOut refused={false} />);
+} else {
+  const stores = createStores(client, window.localStorage);
+  root.render(
+    <StrictMode>
+      <Root stores={stores} />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { SignedOut } from '../../../../renderer/App';
+import { Sidebar } from '../../../../renderer/app/Sidebar';
+import { SearchView, Snippet } from '../../../../renderer/features/search/SearchView';
+import { SettingsView } from '../../../../renderer/features/settings/SettingsView';
+import { TextViewer } from '../../../../renderer/features/viewer/TextViewer';
+import { ActivityView } from '../../../../renderer/features/activity/ActivityView';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { fakeDoc } from '../../server/fake-engine';
+import { renderWith } from '../render';
+
+describe('search', () => {
+  it('highlights matched terms in snippets', () => {
+    const html = renderToStaticMarkup(<Snippet result={{ snippet: 'the «climate» today', highlights: [[4, 13]] }} />);
+    expect(html).toBe('<p class="snippet"><span>the </span><mark>climate</mark><span> today</span></p>');
+  });
+
+  it('lists results as options of a listbox with the page and the selection', () => {
+    const result = { chunkId: 'c', docId: 'd', docName: 'report.pdf', path: '/r.pdf', page: 3, pageEnd: 4, start: 0, end: 5, headingPath: ['Intro', 'Scope'], sectionId: 's', score: 1, text: 't', snippet: 'x «y»', highlights: [[2, 5]] as [number, number][], retrievers: ['text' as const] };
+    const { html } = renderWith(<SearchView />, (s) => s.search.setState({ query: 'y', resultsFor: 'y', status: 'done', results: [result], tookMs: 12 }));
+    expect(html).toContain('role="listbox"');
+    expect(html).toContain('aria-selected="true"');
+    expect(html).toContain('pp. 3–4');
+    expect(html).toContain('Intro › Scope');
+    expect(html).toContain('1 result · 12 ms');
+    expect(html).toContain('aria-activedescendant="result-0"');
+  });
+
+  it('says what to type when there is no query, and what to try when nothing matched', () => {
+    expect(renderWith(<SearchView />).html).toContain('Search everything you have added');
+    const { html } = renderWith(<SearchView />, (s) => s.search.setState({ query: 'zzz', resultsFor: 'zzz', status: 'done', results: [] }));
+    expect(html).toContain('Nothing found for “zzz”');
+  });
+});
+
+describe('shell and other views', () => {
+  it('has labelled navigation, collections with counts and the connection state', () => {
+    const { html } = renderWith(<Sidebar isMac={false} />, (s) => s.library.setState({ documents: [fakeDoc('a', '/a.pdf', 'papers'), fakeDoc('b', '/b.pdf')] }));
+    expect(html).toContain('aria-label="Main"');
+    expect(html).toContain('title="Search (Ctrl+K)"');
+    expect(html).toMatch(/papers<\/span><span class="count">1</);
+    expect(html).toContain('Connected');
+  });
+
+  it('tells a signed-out browser where the login link is', () => {
+    expect(renderToStaticMarkup(<SignedOut refused={false} />)).toContain('#token=…');
+    expect(renderToStaticMarkup(<SignedOut refused />)).toContain('The access token was refused');
+  });
+
+  it('lists the keyboard shortcuts in settings, for the platform', () => {
+    const { html } = renderWith(<SettingsView isMac />);
+    expect(html).toContain('⌘K');
+    expect(html).toContain('role="radiogroup"');
+  });
+
+  it('marks the cited range in extracted text', () => {
+    const html = renderToStaticMarkup(<TextViewer text="alpha beta gamma" range={[6, 10]} />);
+    expect(html).toContain('alpha <mark class="passage" data-testid="passage-highlight">beta</mark> gamma');
+  });
+
+  it('groups jobs and offers cancel and retry', () => {
+    const { html } = renderWith(<ActivityView />, (s) =>
+      s.library.setState({
+        jobs: [
+          { jobId: '1', path: '/a.pdf', collection: 'default', state: 'running', attempts: 1, createdAt: '', updatedAt: '' },
+          { jobId: '2', path: '/b.pdf', collection: 'default', state: 'failed', attempts: 1, createdAt: '', updatedAt: '', error: { code: 'PDF_MALFORMED', message: 'b.pdf is damaged' } },
+        ],
+      }),
+    );
+    expect(html).toContain('In progress');
+    expect(html).toContain('Cancel');
+    expect(html).toContain('b.pdf is damaged');
+    expect(html).toContain('Retry');
+  });
+});

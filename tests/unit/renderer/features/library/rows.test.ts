@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { JobInfo } from '../../../../../contract';
+import { buildRows, collectionsOf, filterRows, nextStep, sortRows } from '../../../../../renderer/features/library/rows';
+import { fakeDoc } from '../../../server/fake-engine';
+
+const job = (over: Partial<JobInfo>): JobInfo => ({ jobId: 'j', path: '/x.pdf', collection: 'default', state: 'queued', attempts: 0, createdAt: '2026-01-02T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z', ...over });
+
+describe('buildRows', () => {
+  it('shows a queued file that has no document yet as a queued row', () => {
+    const rows = buildRows([], [job({ jobId: 'j1', path: '/docs/a.pdf', docId: 'd1' })], {}, 0);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ key: 'job:j1', name: 'a.pdf', status: 'queued', jobId: 'j1', progress: { stage: 'queued', fraction: 0 } });
+  });
+
+  it('attaches running progress and an ETA to the document being indexed', () => {
+    const doc = fakeDoc('d1', '/docs/a.pdf', 'default', { status: 'processing' });
+    const files = { j1: { jobId: 'j1', path: '/docs/a.pdf', stage: 'embed' as const, pagesDone: 10, pagesTotal: 10, chunksDone: 50, chunksTotal: 100, exact: true, startedAt: 0, updatedAt: 0 } };
+    const [row] = buildRows([doc], [job({ jobId: 'j1', docId: 'd1', state: 'running', path: '/docs/a.pdf' })], files, 10_000);
+    expect(row!.status).toBe('processing');
+    expect(row!.progress!.fraction).toBeCloseTo(0.725);
+    expect(row!.progress!.etaSeconds).toBe(4);
+  });
+
+  it('keeps a ready document ready while it is indexed again', () => {
+    const [row] = buildRows([fakeDoc('d1', '/a.pdf')], [job({ jobId: 'j2', docId: 'd1', state: 'running' })], {}, 0);
+    expect(row).toMatchObject({ status: 'ready', reindexing: true });
+  });
+
+  it('shows a failed document with its error and the job to retry', () => {
+    const error = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'a.pdf is encrypted', hint: 'Enter the password' };
+    const rows = buildRows([fakeDoc('d1', '/a.pdf', 'default', { status: 'failed', error })], [job({ jobId: 'j1', docId: 'd1', state: 'failed', error })], {}, 0);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'failed', error, jobId: 'j1' });
+  });
+
+  it('shows a job that failed before its document existed, once per file, latest first', () => {
+    const jobs = [
+      job({ jobId: 'new', path: '/gone.pdf', state: 'failed', error: { code: 'FILE_NOT_FOUND', message: 'gone' } }),
+      job({ jobId: 'old', path: '/gone.pdf', state: 'failed', error: { code: 'FILE_NOT_FOUND', message: 'gone before' } }),
+      job({ jobId: 'done', path: '/ok.pdf', state: 'done', docId: 'zzz' }),
+    ];
+    const rows = buildRows([], jobs, {}, 0);
+    expect(rows.map((r) => r.jobId)).toEqual(['new']);
+    expect(rows[0]!.error!.message).toBe('gone');
+  });
+});
+
+describe('sorting and filtering', () => {
+  const rows = buildRows(
+    [
+      fakeDoc('1', '/b.pdf', 'papers', { pages: 10, tags: ['climate'] }),
+      fakeDoc('2', '/a10.pdf', 'default', { pages: 2 }),
+      fakeDoc('3', '/a9.pdf', 'default', { pages: 30, status: 'failed', error: { code: 'PDF_MALFORMED', message: 'broken' } }),
+    ],
+    [],
+    {},
+    0,
+  );
+  it('sorts names naturally and numbers numerically, both ways', () => {
+    expect(sortRows(rows, 'name', 'asc').map((r) => r.name)).toEqual(['a9.pdf', 'a10.pdf', 'b.pdf']);
+    expect(sortRows(rows, 'pages', 'desc').map((r) => r.pages)).toEqual([30, 10, 2]);
+    expect(sortRows(rows, 'status', 'asc')[0]!.status).toBe('failed');
+  });
+  it('filters by collection and by name or tag', () => {
+    expect(filterRows(rows, 'default', '').map((r) => r.docId)).toEqual(['2', '3']);
+    expect(filterRows(rows, null, 'CLIM').map((r) => r.docId)).toEqual(['1']);
+  });
+  it('lists collections with counts, default always present', () => {
+    expect(collectionsOf(rows)).toEqual([
+      { name: 'default', count: 2 },
+      { name: 'papers', count: 1 },
+    ]);
+    expect(collectionsOf([])).toEqual([{ name: 'default', count: 0 }]);
+  });
+});
+
+it('offers the right next step for each failure', () => {
+  expect(nextStep({ code: 'PDF_PASSWORD_REQUIRED', message: '' })).toBe('password');
+  expect(nextStep({ code: 'PDF_PASSWORD_WRONG', message: '' })).toBe('password');
+  expect(nextStep({ code: 'STORE_FAILED', message: '' })).toBe('retry');
+  expect(nextStep({ code: 'PDF_MALFORMED', message: '' })).toBe('none');
+  expect(nextStep(undefined)).toBe('none');
+});
+
+it('sorts 10,000 rows quickly enough to stay interactive', () => {
+  const docs = Array.from({ length: 10_000 }, (_, i) => fakeDoc(`d${i}`, `/lib/report-${(i * 7919) % 10_000}.pdf`, i % 3 ? 'default' : 'papers', { pages: i % 400 }));
+  const all = buildRows(docs, [], {}, 0);
+  const sorted = sortRows(filterRows(all, null, 'report-1'), 'name', 'asc');
+  expect(sorted.length).toBe(1111);
+  expect(sorted[0]!.name).toBe('report-1.pdf');
+});

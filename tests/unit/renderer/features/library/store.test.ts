@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ErrorInfo, JobInfo } from '../../../../../contract';
+import { createLibraryStore } from '../../../../../renderer/features/library/store';
+import { fakeDoc, progress } from '../../../server/fake-engine';
+import { FakeClient } from '../../fake-client';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+function setup() {
+  const client = new FakeClient();
+  const errors: ErrorInfo[] = [];
+  let docs = [fakeDoc('d1', '/a.pdf')];
+  let jobs: JobInfo[] = [];
+  client.handlers['library.documents'] = () => ({ documents: docs });
+  client.handlers['jobs.list'] = () => ({ jobs, progress: progress({ stage: 'done', filesTotal: 0 }) });
+  const store = createLibraryStore({ client, onError: (e) => errors.push(e), now: () => 5000, coalesceMs: 100 });
+  return { client, store, errors, setDocs: (d: typeof docs) => (docs = d), setJobs: (j: JobInfo[]) => (jobs = j) };
+}
+
+describe('library store', () => {
+  it('loads documents and jobs', async () => {
+    const { store } = setup();
+    await store.getState().refresh();
+    expect(store.getState()).toMatchObject({ loaded: true, loadError: undefined });
+    expect(store.getState().documents.map((d) => d.docId)).toEqual(['d1']);
+  });
+
+  it('keeps a load failure to show in place of the table', async () => {
+    const { store, client } = setup();
+    client.handlers['library.documents'] = () => {
+      throw new Error('store is locked');
+    };
+    await store.getState().refresh();
+    expect(store.getState().loadError?.message).toBe('store is locked');
+  });
+
+  it('folds progress events at once and coalesces change events into one reload', async () => {
+    const { store, client, setDocs } = setup();
+    const off = store.getState().connect();
+    client.emit('ingest.progress', progress({ jobId: 'j', path: '/b.pdf', stage: 'parse', filesTotal: 2 }));
+    expect(store.getState().files.j).toMatchObject({ stage: 'parse', startedAt: 5000 });
+    expect(store.getState().queue?.filesTotal).toBe(2);
+    setDocs([fakeDoc('d1', '/a.pdf'), fakeDoc('d2', '/b.pdf')]);
+    for (let i = 0; i < 20; i++) client.emit('library.changed', { docIds: ['d2'] });
+    await vi.advanceTimersByTimeAsync(150);
+    expect(client.calls.filter((c) => c.method === 'library.documents')).toHaveLength(1);
+    expect(store.getState().documents).toHaveLength(2);
+    off();
+    expect(client.listenerCount()).toBe(0);
+  });
+
+  it('re-reads the job list when a job finishes', async () => {
+    const { store, client, setJobs } = setup();
+    store.getState().connect();
+    setJobs([{ jobId: 'j', path: '/b.pdf', collection: 'default', state: 'done', attempts: 1, createdAt: '', updatedAt: '' }]);
+    client.emit('ingest.progress', progress({ jobId: 'j', stage: 'done' }));
+    await vi.advanceTimersByTimeAsync(150);
+    expect(store.getState().jobs[0]!.state).toBe('done');
+  });
+
+  it('reloads everything after the event stream reconnects', async () => {
+    const { store, client } = setup();
+    store.getState().connect();
+    await store.getState().refresh();
+    const before = client.calls.length;
+    client.setConnection('open');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.calls.length).toBe(before + 2);
+  });
+
+  it('uploads into the selected collection', async () => {
+    const { store, client } = setup();
+    store.getState().selectCollection('papers');
+    await store.getState().addFiles([{ file: new File(['x'], 'x.pdf') }]);
+    expect(client.uploads).toEqual([{ names: ['x.pdf'], collection: 'papers' }]);
+    expect(store.getState().uploading).toBeUndefined();
+  });
+
+  it('passes a password to reindex and reports a wrong one', async () => {
+    const { store, client, errors } = setup();
+    client.handlers['library.reindex'] = (input) => {
+      if (input.password !== 'right') throw Object.assign(new Error('Wrong password'), {});
+      return { jobIds: ['r'] };
+    };
+    await store.getState().reindex('d1', 'right');
+    expect(client.calls.find((c) => c.method === 'library.reindex')?.input).toEqual({ docId: 'd1', password: 'right' });
+    await store.getState().reindex('d1', 'wrong');
+    expect(errors.map((e) => e.message)).toEqual(['Wrong password']);
+  });
+
+  it('cleans tags before saving them', async () => {
+    const { store, client } = setup();
+    client.handlers['library.setTags'] = () => ({ ok: true });
+    await store.getState().refresh();
+    await store.getState().setTags('d1', [' a', 'b ', 'a', '']);
+    expect(client.calls.find((c) => c.method === 'library.setTags')?.input).toEqual({ docId: 'd1', tags: ['a', 'b'] });
+    expect(store.getState().documents[0]!.tags).toEqual(['a', 'b']);
+  });
+
+  it('removes a document from the list once the engine confirms', async () => {
+    const { store, client } = setup();
+    client.handlers['library.remove'] = () => ({ ok: true });
+    await store.getState().refresh();
+    await store.getState().remove('d1');
+    expect(store.getState().documents).toEqual([]);
+  });
+
+  it('toggles sort direction on the same column and picks a sensible one for a new column', () => {
+    const { store } = setup();
+    store.getState().sortBy('name');
+    expect(store.getState().sort).toEqual({ key: 'name', dir: 'asc' });
+    store.getState().sortBy('name');
+    expect(store.getState().sort).toEqual({ key: 'name', dir: 'desc' });
+    store.getState().sortBy('bytes');
+    expect(store.getState().sort).toEqual({ key: 'bytes', dir: 'desc' });
+  });
+});

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SearchResult } from '../../../../../contract';
+import { createSearchStore, highlightParts } from '../../../../../renderer/features/search/store';
+import { FakeClient } from '../../fake-client';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+const hit = (id: string): SearchResult => ({
+  chunkId: id, docId: 'd', docName: 'a.pdf', path: '/a.pdf', page: 2, pageEnd: 2, start: 0, end: 10, headingPath: [], sectionId: 's', score: 1, text: 't', snippet: 's', highlights: [], retrievers: ['text'],
+});
+
+describe('search store', () => {
+  it('waits for a pause in typing, then runs one query with the filters', async () => {
+    const client = new FakeClient();
+    client.handlers['search.query'] = (q) => ({ query: q.query, mode: q.mode ?? 'hybrid', tookMs: 3, results: [hit('c1')] });
+    const s = createSearchStore(client, { debounceMs: 100 });
+    s.getState().setFilters({ format: 'pdf' });
+    for (const q of ['c', 'cl', 'cli', 'clim']) s.getState().setQuery(q);
+    await vi.advanceTimersByTimeAsync(150);
+    const calls = client.calls.filter((c) => c.method === 'search.query');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.input).toMatchObject({ query: 'clim', filters: { format: 'pdf' }, mode: 'hybrid' });
+    expect(s.getState()).toMatchObject({ status: 'done', resultsFor: 'clim', selected: 0 });
+  });
+
+  it('drops an answer to a query that has since been replaced', async () => {
+    const client = new FakeClient();
+    const pending: Record<string, (v: ReturnType<typeof answer>) => void> = {};
+    const answer = (q: string) => ({ query: q, mode: 'hybrid' as const, tookMs: 1, results: [hit(q)] });
+    client.handlers['search.query'] = (q) => new Promise((resolve) => (pending[q.query] = resolve));
+    const s = createSearchStore(client, { debounceMs: 10 });
+    s.getState().setQuery('old');
+    await vi.advanceTimersByTimeAsync(20);
+    s.getState().setQuery('new');
+    await vi.advanceTimersByTimeAsync(20);
+    pending.new!(answer('new'));
+    await vi.advanceTimersByTimeAsync(0);
+    pending.old!(answer('old'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.getState().results.map((r) => r.chunkId)).toEqual(['new']);
+  });
+
+  it('clears results for an empty query without calling the engine', async () => {
+    const client = new FakeClient();
+    const s = createSearchStore(client, { debounceMs: 10 });
+    s.getState().setQuery('   ');
+    await vi.advanceTimersByTimeAsync(20);
+    expect(client.calls).toHaveLength(0);
+    expect(s.getState().status).toBe('idle');
+  });
+
+  it('keeps the error to show it, and moves the selection within bounds', async () => {
+    const client = new FakeClient();
+    client.handlers['search.query'] = () => ({ query: 'q', mode: 'hybrid', tookMs: 1, results: [hit('a'), hit('b')] });
+    const s = createSearchStore(client, { debounceMs: 10 });
+    s.getState().setQuery('q');
+    await s.getState().runNow();
+    s.getState().move(1);
+    s.getState().move(1);
+    expect(s.getState().selected).toBe(1);
+    s.getState().move(-5);
+    expect(s.getState().selected).toBe(0);
+    client.handlers['search.query'] = () => {
+      throw new Error('index missing');
+    };
+    await s.getState().runNow();
+    expect(s.getState()).toMatchObject({ status: 'error', error: { message: 'index missing' } });
+  });
+});
+
+describe('highlightParts', () => {
+  it('marks the spans and drops the «» markers the engine wraps them in', () => {
+    const snippet = '…the «climate» of «Mars» today';
+    const spans: [number, number][] = [
+      [5, 14],
+      [18, 24],
+    ];
+    expect(highlightParts(snippet, spans)).toEqual([
+      { text: '…the ', hit: false },
+      { text: 'climate', hit: true },
+      { text: ' of ', hit: false },
+      { text: 'Mars', hit: true },
+      { text: ' today', hit: false },
+    ]);
+  });
+  it('survives overlapping or out-of-range spans', () => {
+    expect(highlightParts('abcdef', [[1, 4], [2, 3], [5, 99]]).map((p) => p.text).join('')).toBe('abcdef');
+    expect(highlightParts('«x»', [])).toEqual([{ text: 'x', hit: false }]);
+  });
+});
