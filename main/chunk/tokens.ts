@@ -82,9 +82,12 @@ export function tokenUnits(text: string): number {
   for (let i = 0; i < n; i++) {
     let code = text.charCodeAt(i);
     // Astral code points (CJK extension B+, emoji) arrive as surrogate pairs.
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
-      code = text.codePointAt(i) ?? code;
-      i++;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const full = text.codePointAt(i) ?? code;
+      if (full > 0xffff) {
+        code = full;
+        i++;
+      }
     }
     const cls = charClass(code);
     if (cls === CharClass.Letter) {

@@ -12,7 +12,7 @@ const OPTION_SETS: Partial<ChunkOptions>[] = [
   { targetTokens: 60, maxTokens: 90, overlap: 0.3 },
   { overlap: 0 },
 ];
-const SEEDS = Array.from({ length: 40 }, (_, i) => 1000 + i * 7919);
+const SEEDS = Array.from({ length: 25 }, (_, i) => 1000 + i * 7919);
 
 function inOversized(truth: Truth, pageIdx: number, offset: number, atStart: boolean): boolean {
   return truth.oversized.some((o) => o.page === pageIdx && (atStart ? o.start <= offset && offset < o.end : o.start < offset && offset <= o.end));

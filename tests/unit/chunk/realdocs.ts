@@ -76,6 +76,7 @@ export function linesToDocument(pageTexts: string[]): ExtractedDocument {
 export function markdownToDocument(md: string): ExtractedDocument {
   const blocks: Block[] = [];
   const path: string[] = [];
+  const levels: number[] = [];
   let open: Block | undefined;
   let inCode = false;
   let pos = 0;
@@ -109,7 +110,11 @@ export function markdownToDocument(md: string): ExtractedDocument {
     if (h) {
       close();
       const level = h[1].length;
-      path.length = Math.min(path.length, level - 1);
+      while (levels.length && levels[levels.length - 1] >= level) {
+        levels.pop();
+        path.pop();
+      }
+      levels.push(level);
       path.push(h[2].trim());
       blocks.push({ kind: 'heading', level, text: line, start, end, headingPath: [...path] });
       continue;

@@ -40,6 +40,12 @@ describe('countTokens', () => {
     expect(Math.abs(countTokens(`${a} ${b}`) - countTokens(a) - countTokens(b))).toBeLessThanOrEqual(1);
   });
 
+  it('reads astral characters as one and survives lone surrogates', () => {
+    expect(countTokens('\u{20000}\u{20001}')).toBe(2); // CJK extension B ideographs
+    expect(countTokens('ok 😀 ok')).toBe(3);
+    expect(countTokens('a\ud800 b')).toBe(2); // the space after a lone surrogate still separates
+  });
+
   it('ignores accents and invisible characters inside words, as uncased BERT does', () => {
     expect(countTokens('café naïve')).toBe(countTokens('cafe naive'));
     expect(countTokens('infor\u00admation')).toBe(countTokens('information'));
