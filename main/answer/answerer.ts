@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ModelManifest } from '../embed/manifest';
 import { QuarryError, toQuarryError } from '../util/errors';
 import type { ChatStore } from './chats';
 import { checkCitations } from './citations';
@@ -26,8 +27,10 @@ export interface AnswererOptions {
   promptsDir?: string;
   /** fetch for the remote provider (the app may route it through a proxy). */
   fetchImpl?: typeof fetch;
+  /** The models folder, `<dataDir>/models`, for local models given by manifest id. */
   modelsDir?: string;
-  manifestPath?: string;
+  /** Defaults to the manifest shipped in models/manifest.json. */
+  manifest?: ModelManifest;
   now?: () => number;
   random?: () => number;
   /** Structured log lines; they never contain document text, prompts or keys. */
@@ -72,7 +75,7 @@ export class Answerer {
     const given = opts.providers ?? {};
     const extractive = given.extractive ?? new ExtractiveProvider({ maxSentences: c.extractive.maxSentences, embedder: deps.embedder });
     const remote = given.remote ?? (c.remote ? new RemoteProvider(c.remote, opts.fetchImpl) : undefined);
-    const local = given.local ?? (c.local ? new LocalProvider(c.local, { modelsDir: opts.modelsDir, manifestPath: opts.manifestPath }) : undefined);
+    const local = given.local ?? (c.local ? new LocalProvider(c.local, { modelsDir: opts.modelsDir, manifest: opts.manifest }) : undefined);
     const redact = (p: AnswerProvider): AnswerProvider =>
       c.privacy.redact === 'always' || (c.privacy.redact === 'remote' && p.remote) ? withPrivacy(p) : p;
     if (remote) this.providers.set('remote', redact(remote));

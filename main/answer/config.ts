@@ -34,10 +34,10 @@ export type RemoteConfig = z.output<typeof RemoteConfig>;
 export const LocalConfig = z.object({
   /** A path to a .gguf file, or a model id from the models manifest. */
   model: z.string().min(1),
-  /** Where manifest models are downloaded to (default `models/cache` beside the app data). */
+  /** The models folder, `<dataDir>/models`, where manifest models are installed (the engine passes it). */
   modelsDir: z.string().optional(),
-  /** The models manifest (JSON); default `models/manifest.json` in the app. */
-  manifestPath: z.string().optional(),
+  /** Download a manifest model on first use instead of failing with "run quarry models pull". */
+  autoDownload: z.boolean().default(false),
   /** CPU threads; default: half the logical cores (physical cores, roughly), at most 8. */
   threads: z.number().int().positive().optional(),
   /** `auto` lets node-llama-cpp pick CUDA/Vulkan/Metal when present; `off` forces CPU. */

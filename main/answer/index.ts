@@ -13,5 +13,5 @@ export { Redactor } from './privacy';
 export { ExtractiveProvider, selectEvidence } from './providers/extractive';
 export { LocalProvider } from './providers/local';
 export { RemoteProvider } from './providers/remote';
-export { resolveModel, downloadVerified, readManifest } from './models';
+export { resolveModel, chatModelEntry, isModelPath } from './models';
 export type * from './types';

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConfig } from '../../main/answer/config';
-import { readManifest, resolveModel } from '../../main/answer/models';
+import { resolveModel } from '../../main/answer/models';
 import { LocalProvider } from '../../main/answer/providers/local';
+import { parseManifest, type ModelManifest } from '../../main/embed/manifest';
 import { sharedPath, tempDir } from '../helpers/shared';
 
 // The real download path, tested up to the network boundary: a server on 127.0.0.1 plays the
@@ -24,10 +24,6 @@ beforeAll(async () => {
     if (req.url === '/stories.gguf') {
       res.writeHead(200, { 'content-length': String(GGUF.length) });
       res.end(GGUF);
-    } else if (req.url === '/truncated.gguf') {
-      // The connection breaks off after 1000 bytes.
-      res.writeHead(200, { 'content-length': String(GGUF.length) });
-      res.write(GGUF.subarray(0, 1000), () => res.socket?.destroy());
     } else {
       res.writeHead(404);
       res.end();
@@ -38,63 +34,68 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
-async function setup(files: { name: string; url: string; sha256: string }[]) {
-  const t = await tempDir('quarry-models-');
-  const manifestPath = path.join(t.dir, 'manifest.json');
-  await writeFile(manifestPath, JSON.stringify({ models: [{ id: 'stories-260k', kind: 'chat', license: 'MIT', files }] }));
-  return { ...t, manifestPath, modelsDir: path.join(t.dir, 'cache') };
+function manifest(sha256: string | null = SHA): ModelManifest {
+  return parseManifest({
+    version: 1,
+    models: [
+      {
+        id: 'stories-260k', kind: 'llm', name: 'TinyStories 260K', license: 'MIT', source: 'https://example.org/stories', runtime: 'llama-cpp',
+        files: [{ path: 'stories260K.gguf', url: `${base}/stories.gguf`, sha256, size: GGUF.length }],
+      },
+      {
+        id: 'embedder-x', kind: 'embedding', name: 'x', license: 'MIT', source: 'https://example.org/x', runtime: 'transformers',
+        files: [{ path: 'model.onnx', url: `${base}/x.onnx`, sha256: null, size: null }],
+      },
+    ],
+  });
 }
 
-describe('local models from the manifest', () => {
-  it('downloads a manifest model, verifies its checksum, then reuses the file', async () => {
-    const t = await setup([{ name: 'stories260K.gguf', url: `${base}/stories.gguf`, sha256: SHA }]);
+describe('local chat models from the manifest', () => {
+  it('says how to get a model that is not installed, downloads it when asked, then reuses it', async () => {
+    const t = await tempDir('quarry-models-');
     try {
-      expect((await readManifest(t.manifestPath))[0].id).toBe('stories-260k');
-      await expect(resolveModel('stories-260k', { ...t })).rejects.toMatchObject({
-        code: 'MODEL_MISSING',
-        hint: expect.stringContaining('quarry models pull stories-260k'),
-      });
-      const progress: number[] = [];
-      const file = await resolveModel('stories-260k', { ...t, download: true, onProgress: (b) => progress.push(b) });
-      expect(file).toBe(path.join(t.modelsDir, 'stories-260k', 'stories260K.gguf'));
+      const opts = { modelsDir: t.dir, manifest: manifest() };
+      await expect(resolveModel('stories-260k', opts)).rejects.toMatchObject({ code: 'MODEL_MISSING', hint: expect.stringContaining('quarry models pull stories-260k') });
+      const file = await resolveModel('stories-260k', { ...opts, download: true });
+      expect(file).toBe(path.join(t.dir, 'stories-260k', 'stories260K.gguf'));
       expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(SHA);
-      expect(progress.at(-1)).toBe(GGUF.length);
       const before = requests;
-      expect(await resolveModel('stories-260k', { ...t, download: true })).toBe(file);
+      expect(await resolveModel('stories-260k', { ...opts, download: true })).toBe(file);
       expect(requests).toBe(before);
-      // The provider accepts the id and loads the downloaded file.
-      const p = new LocalProvider(LocalConfig.parse({ model: 'stories-260k', gpu: 'off', threads: 2 }), t);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('the local provider downloads a manifest model on first use when autoDownload is on, and loads it', async () => {
+    const t = await tempDir('quarry-models-');
+    const p = new LocalProvider(LocalConfig.parse({ model: 'stories-260k', autoDownload: true, gpu: 'off', threads: 2 }), { modelsDir: t.dir, manifest: manifest() });
+    try {
       expect((await p.budget()).contextTokens).toBe(2048);
+    } finally {
       await p.close();
+      await t.cleanup();
+    }
+  });
+
+  it('rejects a download with the wrong checksum, and ids that are unknown or not chat models', async () => {
+    const t = await tempDir('quarry-models-');
+    try {
+      await expect(resolveModel('stories-260k', { modelsDir: t.dir, manifest: manifest('0'.repeat(64)), download: true })).rejects.toMatchObject({ code: 'MODEL_CHECKSUM' });
+      await expect(resolveModel('no-such-model', { modelsDir: t.dir, manifest: manifest() })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(resolveModel('embedder-x', { modelsDir: t.dir, manifest: manifest() })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('embedding model') });
+      const noDir = new LocalProvider(LocalConfig.parse({ model: 'stories-260k', gpu: 'off', threads: 2 }));
+      await expect(noDir.budget()).rejects.toMatchObject({ code: 'MODEL_MISSING', message: expect.stringContaining('No models folder') });
     } finally {
       await t.cleanup();
     }
   });
 
-  it('rejects a corrupted download and leaves nothing behind', async () => {
-    const t = await setup([{ name: 'stories260K.gguf', url: `${base}/truncated.gguf`, sha256: SHA }]);
-    try {
-      await expect(resolveModel('stories-260k', { ...t, download: true })).rejects.toMatchObject({ code: 'NETWORK', message: expect.stringContaining('broke off') });
-      expect(existsSync(path.join(t.modelsDir, 'stories-260k', 'stories260K.gguf'))).toBe(false);
-      expect(existsSync(path.join(t.modelsDir, 'stories-260k', 'stories260K.gguf.part'))).toBe(false);
-    } finally {
-      await t.cleanup();
-    }
-  });
-
-  it('a wrong checksum is MODEL_CHECKSUM; an unknown id and a 404 are clear errors', async () => {
-    const t = await setup([{ name: 'stories260K.gguf', url: `${base}/stories.gguf`, sha256: '0'.repeat(64) }]);
-    try {
-      await expect(resolveModel('stories-260k', { ...t, download: true })).rejects.toMatchObject({ code: 'MODEL_CHECKSUM' });
-      await expect(resolveModel('no-such-model', { ...t })).rejects.toMatchObject({ code: 'MODEL_MISSING', message: expect.stringContaining('no-such-model') });
-    } finally {
-      await t.cleanup();
-    }
-    const t2 = await setup([{ name: 'x.gguf', url: `${base}/gone.gguf`, sha256: SHA }]);
-    try {
-      await expect(resolveModel('stories-260k', { ...t2, download: true })).rejects.toMatchObject({ code: 'NETWORK', message: expect.stringContaining('HTTP 404') });
-    } finally {
-      await t2.cleanup();
-    }
+  it('the shipped manifest lists a GGUF chat model for local answers', async () => {
+    const { chatModelEntry } = await import('../../main/answer/models');
+    const { loadManifest } = await import('../../main/embed/manifest');
+    const llms = loadManifest().models.filter((m) => m.kind === 'llm');
+    expect(llms.length).toBeGreaterThan(0);
+    for (const m of llms) expect(chatModelEntry(m.id).gguf).toMatch(/\.gguf$/);
   });
 });

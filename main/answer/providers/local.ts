@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaModel } from 'node-llama-cpp';
 import { QuarryError } from '../../util/errors';
+import type { ModelManifest } from '../../embed/manifest';
 import type { LocalConfig } from '../config';
 import { isModelPath, resolveModel } from '../models';
 import type { AnswerProvider, GenerateRequest, GenerateResult, TokenBudget } from '../types';
@@ -13,9 +14,10 @@ interface Loaded {
 }
 
 export interface LocalProviderOptions {
-  /** Where manifest models live and the manifest itself (used when `cfg.model` is an id). */
+  /** The models folder, `<dataDir>/models` (when `cfg.model` is a manifest id and `cfg.modelsDir` is unset). */
   modelsDir?: string;
-  manifestPath?: string;
+  /** Defaults to the manifest shipped in models/manifest.json. */
+  manifest?: ModelManifest;
 }
 
 /**
@@ -147,9 +149,16 @@ export class LocalProvider implements AnswerProvider {
   }
 
   private async loadNow(signal?: AbortSignal): Promise<Loaded> {
+    const modelsDir = this.cfg.modelsDir ?? this.opts.modelsDir;
+    if (!modelsDir && !isModelPath(this.cfg.model)) {
+      throw new QuarryError('MODEL_MISSING', `No models folder is configured for the model id "${this.cfg.model}"`, {
+        hint: 'Give the local model as a .gguf path, or run Quarry with a data folder.',
+      });
+    }
     const file = await resolveModel(this.cfg.model, {
-      modelsDir: this.opts.modelsDir ?? path.resolve('models/cache'),
-      manifestPath: this.opts.manifestPath ?? this.cfg.manifestPath ?? path.resolve('models/manifest.json'),
+      modelsDir: modelsDir ?? '',
+      manifest: this.opts.manifest,
+      download: this.cfg.autoDownload,
       signal,
     });
     // Loaded lazily: node-llama-cpp is a large native dependency that extractive-only users never need.
