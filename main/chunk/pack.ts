@@ -72,7 +72,8 @@ export class SectionPacker {
         const rest = this.units(a, block.last);
         const size = this.size();
         if (this.body() === 0) {
-          if (size + rest <= max || rest <= max) {
+          // A block that fits a chunk on its own stays whole, giving up overlap if it must.
+          if (rest <= max) {
             this.dropOverlap(rest);
             this.take(block.last);
             break;
