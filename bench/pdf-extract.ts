@@ -1,0 +1,133 @@
+/**
+ * PDF text extraction speed: `npx tsx bench/pdf-extract.ts [--repeat N] [--only name]`.
+ *
+ * For every PDF in shared corpus/pdf/long_real (QUARRY_SHARED, default ../shared) it times
+ * poppler's `pdftotext` (the baseline, measured in the same run), then our extraction in-thread,
+ * with 1 worker thread and with 2 worker threads; best of N runs each. Prints pages/s, the ratio
+ * of 2 workers to pdftotext, and the token overlap with pdftotext's text (a quality check: speed
+ * must not come from dropping text). Writes bench/results/pdf-extract.json.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { extractPdf, extractPdfParallel } from '../main/ingest/pdf';
+import type { ExtractedDocument } from '../main/ingest/types';
+
+const run = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, '..');
+const SHARED = path.resolve(process.env.QUARRY_SHARED ?? path.join(REPO, '..', 'shared'));
+const DIR = path.join(SHARED, 'corpus', 'pdf', 'long_real');
+const PDFTOTEXT = '/usr/bin/pdftotext';
+
+interface Row {
+  file: string;
+  pages: number;
+  pdftotext: { seconds: number; pagesPerSecond: number };
+  inThread: { seconds: number; pagesPerSecond: number };
+  worker1: { seconds: number; pagesPerSecond: number };
+  worker2: { seconds: number; pagesPerSecond: number };
+  ratio2ToPdftotext: number;
+  tokenOverlapWithPdftotext: number;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function best<T>(repeat: number, fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  let seconds = Infinity;
+  let value: T | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    value = await fn();
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+  }
+  return { seconds, value: value as T };
+}
+
+function tokens(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+}
+
+/** Multiset F1 of word tokens: 1 = the same words in any order. */
+function overlap(a: string, b: string): number {
+  const ta = tokens(a);
+  const tb = tokens(b);
+  let common = 0;
+  let na = 0;
+  let nb = 0;
+  for (const n of ta.values()) na += n;
+  for (const n of tb.values()) nb += n;
+  for (const [t, n] of ta) common += Math.min(n, tb.get(t) ?? 0);
+  return na + nb === 0 ? 1 : (2 * common) / (na + nb);
+}
+
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+const r1 = (x: number): number => Math.round(x * 10) / 10;
+
+async function main(): Promise<void> {
+  if (!existsSync(DIR)) throw new Error(`Benchmark input missing: ${DIR}. Set QUARRY_SHARED to the shared/ folder.`);
+  if (!existsSync(PDFTOTEXT)) throw new Error(`${PDFTOTEXT} is missing: install poppler-utils for the baseline.`);
+  const repeat = Number(arg('repeat') ?? 1);
+  const only = arg('only');
+  const files = (await readdir(DIR)).filter((f) => f.endsWith('.pdf') && (!only || f.includes(only))).sort();
+  const rows: Row[] = [];
+  for (const file of files) {
+    const full = path.join(DIR, file);
+    const data = new Uint8Array(await readFile(full));
+    const base = await best(repeat, async () => (await run(PDFTOTEXT, ['-enc', 'UTF-8', full, '-'], { maxBuffer: 1 << 28 })).stdout);
+    const inThread = await best(repeat, () => extractPdf(data, { fileName: file }));
+    const w1 = await best(repeat, () => extractPdfParallel(full, { workers: 1 }));
+    const w2 = await best(repeat, () => extractPdfParallel(full, { workers: 2 }));
+    const pages = w2.value.pages.length;
+    const text = (d: ExtractedDocument): string => d.pages.map((p) => p.text).join('\n');
+    const pps = (s: number): { seconds: number; pagesPerSecond: number } => ({ seconds: r2(s), pagesPerSecond: r1(pages / s) });
+    rows.push({
+      file,
+      pages,
+      pdftotext: pps(base.seconds),
+      inThread: pps(inThread.seconds),
+      worker1: pps(w1.seconds),
+      worker2: pps(w2.seconds),
+      ratio2ToPdftotext: r2(base.seconds / w2.seconds),
+      tokenOverlapWithPdftotext: r2(overlap(text(w2.value), base.value)),
+    });
+    const row = rows[rows.length - 1];
+    console.error(`${file}: ${pages} pages, ratio ${row.ratio2ToPdftotext}`);
+  }
+  const sum = (f: (r: Row) => number): number => rows.reduce((s, r) => s + f(r), 0);
+  const pages = sum((r) => r.pages);
+  const total = {
+    pages,
+    pdftotextPagesPerSecond: r1(pages / sum((r) => r.pdftotext.seconds)),
+    inThreadPagesPerSecond: r1(pages / sum((r) => r.inThread.seconds)),
+    worker1PagesPerSecond: r1(pages / sum((r) => r.worker1.seconds)),
+    worker2PagesPerSecond: r1(pages / sum((r) => r.worker2.seconds)),
+    ratio2ToPdftotext: r2(sum((r) => r.pdftotext.seconds) / sum((r) => r.worker2.seconds)),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  const headers = ['file', 'pages', 'pdftotext p/s', 'in-thread p/s', '1 worker p/s', '2 workers p/s', '2w/pdftotext', 'overlap'];
+  const table = rows.map((r) => [r.file, r.pages, r.pdftotext.pagesPerSecond, r.inThread.pagesPerSecond, r.worker1.pagesPerSecond, r.worker2.pagesPerSecond, r.ratio2ToPdftotext, r.tokenOverlapWithPdftotext]);
+  table.push(['TOTAL', total.pages, total.pdftotextPagesPerSecond, total.inThreadPagesPerSecond, total.worker1PagesPerSecond, total.worker2PagesPerSecond, total.ratio2ToPdftotext, '']);
+  const cells = [headers, ...table.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  for (const [i, r] of cells.entries()) {
+    console.log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
+    if (i === 0) console.log(widths.map((n) => '-'.repeat(n)).join('  '));
+  }
+  console.log(`peak RSS ${total.peakRssMb} MB; best of ${repeat} run(s) each`);
+  const out = path.join(REPO, 'bench', 'results', 'pdf-extract.json');
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify({ name: 'pdf-extract', at: new Date().toISOString(), node: process.version, repeat, total, rows }, null, 2));
+  console.log(`wrote ${path.relative(REPO, out)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import type { ErrorInfo } from '../../contract';
+import { buildPage, HeadingTracker, type RawBlock } from './page';
+import { layoutPage, type PdfParagraph, type PdfTextItem } from './pdf-layout';
+import { toPdfError, type PdfDocument } from './pdfjs';
+import type { ExtractedPage } from './types';
+
+/** One page as a worker (or the in-thread path) hands it over: laid out, headings not decided yet. */
+export interface RawPdfPage {
+  page: number;
+  paragraphs: PdfParagraph[];
+  error?: ErrorInfo;
+}
+
+/** Pages with fewer visible characters than this have no real text layer (scans). */
+export const MIN_TEXT_CHARS = 5;
+
+/** Reads and lays out one page (1-based). Failures are recorded on the page, never thrown. */
+export async function readPdfPage(doc: PdfDocument, pageNumber: number): Promise<RawPdfPage> {
+  try {
+    const page = await doc.getPage(pageNumber);
+    try {
+      // Normalisation is ours (ligatures and presentation forms only, in layoutPage): pdfjs's
+      // own pass costs time per glyph and changes nothing else we keep.
+      const content = await page.getTextContent({ disableNormalization: true });
+      const items = content.items.filter((it): it is typeof it & PdfTextItem => 'str' in it);
+      return { page: pageNumber, paragraphs: layoutPage(items) };
+    } finally {
+      page.cleanup();
+    }
+  } catch (e) {
+    return { page: pageNumber, paragraphs: [], error: toPdfError(e, `Page ${pageNumber}`).toInfo() };
+  }
+}
+
+/** Sizes within 0.5 pt count as one (11.955 and 12 are the same body font). */
+function roundSize(size: number): number {
+  return Math.round(size * 2) / 2;
+}
+
+function isHeadingCandidate(p: PdfParagraph): boolean {
+  return p.kind === 'paragraph' && p.lineCount <= 3 && p.text.length <= 200 && (p.text.match(/\p{L}/gu)?.length ?? 0) >= 2;
+}
+
+/**
+ * Decides headings across the whole document, which no single page can: the body size is the
+ * size most characters use; short paragraphs clearly larger than it are headings, levelled by
+ * size (largest = 1). Then builds the final pages with offsets and heading paths, and flags
+ * pages with almost no text as needing OCR.
+ */
+export function finalizePdfPages(raw: RawPdfPage[]): ExtractedPage[] {
+  const charsBySize = new Map<number, number>();
+  let totalChars = 0;
+  for (const p of raw) {
+    for (const para of p.paragraphs) {
+      const s = roundSize(para.size);
+      charsBySize.set(s, (charsBySize.get(s) ?? 0) + para.text.length);
+      totalChars += para.text.length;
+    }
+  }
+  const body = [...charsBySize].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  // A size used by a large share of the text is a second body font (a sidebar, an abstract),
+  // not a heading size.
+  const headingSizes = [...charsBySize]
+    .filter(([size, chars]) => size >= body * 1.1 && chars <= totalChars * 0.25)
+    .map(([size]) => size)
+    .sort((a, b) => b - a);
+  const levelOf = (size: number): number | undefined => {
+    const i = headingSizes.indexOf(roundSize(size));
+    return i < 0 ? undefined : Math.min(i + 1, 6);
+  };
+  const tracker = new HeadingTracker();
+  return raw.map((p) => {
+    const blocks: RawBlock[] = p.paragraphs.map((para) => {
+      const level = isHeadingCandidate(para) ? levelOf(para.size) : undefined;
+      return level ? { kind: 'heading', level, text: para.text } : { kind: para.kind, text: para.text };
+    });
+    const page = buildPage(p.page, blocks, tracker);
+    const visible = page.text.replace(/\s+/g, '').length;
+    if (p.error) page.error = { code: p.error.code, message: p.error.message };
+    else if (visible < MIN_TEXT_CHARS) page.needsOcr = true;
+    return page;
+  });
+}

@@ -1,0 +1,224 @@
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ErrorInfo } from '../../contract';
+import { QuarryError } from '../util/errors';
+import type { RawPdfPage } from './pdf-pages';
+import { pdfjsModuleUrls } from './pdfjs';
+import type { DocumentMeta, ExtractedDocument } from './types';
+
+/** Where a worker reads the PDF from: a path, or bytes (shared, never copied per worker). */
+export type PdfSource = { path: string } | { data: Uint8Array };
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { type: 'open'; source: PdfSource; password?: string; fileName?: string; wantMeta: boolean }
+  | { type: 'pages'; from: number; to: number }
+  | { type: 'close' };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: 'opened'; numPages: number; meta: DocumentMeta; warnings: ExtractedDocument['warnings'] }
+  | { type: 'page'; page: RawPdfPage }
+  | { type: 'chunkDone' }
+  | { type: 'error'; error: ErrorInfo }
+  | { type: 'fatal'; message: string };
+
+/** Stop asking for pages after this many unreadable ones in a row (bogus page counts). */
+export const MAX_CONSECUTIVE_PAGE_ERRORS = 50;
+
+/** Heap ceiling per worker: a decompression bomb kills its worker, not the app. */
+const WORKER_HEAP_MB = 768;
+
+/** Workers worth starting here: one per core, at most 4 (pdfjs gains little beyond). */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+// Running from TypeScript sources (tests, `node --import tsx`), the worker is a .ts file too.
+// `execArgv: ['--import', 'tsx']` does not help there: on Node 20 tsx registers its loader only
+// on the main thread (dist/esm/index.mjs checks isMainThread), so the worker starts from a tiny
+// CommonJS bootstrap that registers tsx through its API and then imports the entry.
+// The bootstrap loads pdfjs *before* registering tsx: through tsx's hooks the two 2 MB bundles
+// take ~1.2 s and ~350 MB more to load (measured), natively ~0.15 s. Loading pdfjs replaces
+// Array.prototype.push and JSON.parse/stringify on Node 20, so the bootstrap puts the natives
+// back, as loadPdfjs does (see pdfjs.ts for why).
+const SELF_URL = import.meta.url;
+const RUNNING_TS = /\.[cm]?ts$/.test(new URL(SELF_URL).pathname);
+const WORKER_URL = new URL(RUNNING_TS ? './pdf-worker.ts' : './pdf-worker.js', SELF_URL);
+const TSX_BOOTSTRAP = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const saved = [Array.prototype.push, JSON.parse, JSON.stringify];
+  try {
+    for (const url of workerData.preload) await import(url);
+  } finally {
+    [Array.prototype.push, JSON.parse, JSON.stringify] = saved;
+  }
+  const api = await import(workerData.tsxApi);
+  (api.register || api.default.register)();
+  await import(workerData.entry);
+})().catch((e) => parentPort.postMessage({ type: 'fatal', message: String((e && e.stack) || e) }));
+`;
+
+let tsxApiUrl: string | undefined;
+
+/** tsx's ESM API entry. require.resolve would give the CommonJS build, which cannot register ESM hooks. */
+function resolveTsxEsmApi(): string {
+  if (!tsxApiUrl) {
+    const req = createRequire(SELF_URL);
+    const pkgFile = req.resolve('tsx/package.json');
+    const pkg = req(pkgFile) as { exports: Record<string, { import?: string | { default: string } }> };
+    const entry = pkg.exports['./esm/api']?.import;
+    const rel = typeof entry === 'string' ? entry : entry?.default;
+    if (!rel) throw new Error('tsx does not export ./esm/api');
+    tsxApiUrl = pathToFileURL(path.join(path.dirname(pkgFile), rel)).href;
+  }
+  return tsxApiUrl;
+}
+
+function spawnWorker(): Worker {
+  const common = { execArgv: [] as string[], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false };
+  if (!RUNNING_TS) return new Worker(WORKER_URL, common);
+  const workerData = { tsxApi: resolveTsxEsmApi(), preload: pdfjsModuleUrls(), entry: WORKER_URL.href };
+  return new Worker(TSX_BOOTSTRAP, { ...common, eval: true, workerData });
+}
+
+/** What a parallel run hands back: pages in order, plus what the first worker learnt on opening. */
+export interface ParallelResult {
+  numPages: number;
+  meta: DocumentMeta;
+  pages: RawPdfPage[];
+  warnings: ExtractedDocument['warnings'];
+}
+
+export interface ParallelOptions {
+  workers: number;
+  password?: string;
+  fileName?: string;
+  signal?: AbortSignal;
+  onPage?: (done: number, total: number) => void;
+  /** Page count if already known: avoids starting workers that would get nothing to do. */
+  numPagesHint?: number;
+}
+
+function chunkSize(pages: number, workers: number): number {
+  return Math.max(4, Math.min(32, Math.ceil(pages / (workers * 8))));
+}
+
+/**
+ * Extracts a PDF's pages across worker threads: every worker opens the document, then pulls
+ * chunks of pages from a shared queue (so a slow stretch of pages does not idle the others);
+ * pages are merged in order. A worker that dies (out of memory on a bomb page, a crash in
+ * pdfjs) fails the run with PDF_MALFORMED; an abort terminates all workers (CANCELLED).
+ */
+export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise<ParallelResult> {
+  const count = Math.max(1, Math.min(opts.workers, opts.numPagesHint ? Math.ceil(opts.numPagesHint / 4) : opts.workers));
+  // Bytes go to the workers in shared memory: one copy, however many workers.
+  let shared: PdfSource = source;
+  if ('data' in source) {
+    const sab = new SharedArrayBuffer(source.data.byteLength);
+    new Uint8Array(sab).set(source.data);
+    shared = { data: new Uint8Array(sab) };
+  }
+  return new Promise<ParallelResult>((resolve, reject) => {
+    const workers: Worker[] = [];
+    const outstanding = new Map<Worker, number>();
+    const queue: [number, number][] = [];
+    const pages: RawPdfPage[] = [];
+    let total = -1;
+    let meta: DocumentMeta | undefined;
+    let warnings: ExtractedDocument['warnings'] = [];
+    let received = 0;
+    let failuresInRow = 0;
+    let stoppedEarly = false;
+    let settled = false;
+
+    const finish = (err: QuarryError | null): void => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      if (err) {
+        reject(err);
+        return;
+      }
+      const ordered = pages.filter(Boolean);
+      if (stoppedEarly) {
+        warnings = [...warnings, { code: 'PAGES_UNREADABLE', message: `Stopped after ${MAX_CONSECUTIVE_PAGE_ERRORS} unreadable pages in a row; ${total - ordered.length} pages skipped.` }];
+      }
+      resolve({ numPages: total, meta: meta ?? { pageCount: total }, pages: ordered, warnings });
+    };
+    const onAbort = (): void => finish(new QuarryError('CANCELLED', 'Cancelled'));
+    const feed = (w: Worker): void => {
+      // Two chunks in flight per worker, so it never waits for the next one.
+      while ((outstanding.get(w) ?? 0) < 2 && queue.length > 0 && !stoppedEarly) {
+        const [from, to] = queue.shift() as [number, number];
+        w.postMessage({ type: 'pages', from, to } satisfies ToWorker);
+        outstanding.set(w, (outstanding.get(w) ?? 0) + 1);
+      }
+      const busy = [...outstanding.values()].some((n) => n > 0);
+      if (!busy && (queue.length === 0 || stoppedEarly) && total >= 0) finish(null);
+    };
+    const onMessage = (w: Worker, msg: FromWorker): void => {
+      if (settled) return;
+      switch (msg.type) {
+        case 'opened':
+          if (total < 0) {
+            total = msg.numPages;
+            meta = msg.meta;
+            warnings = msg.warnings;
+            const size = chunkSize(total, count);
+            for (let p = 1; p <= total; p += size) queue.push([p, Math.min(total, p + size - 1)]);
+            if (total === 0) finish(null);
+          }
+          feed(w);
+          return;
+        case 'page':
+          pages[msg.page.page - 1] = msg.page;
+          received++;
+          failuresInRow = msg.page.error ? failuresInRow + 1 : 0;
+          if (failuresInRow >= MAX_CONSECUTIVE_PAGE_ERRORS && queue.length > 0) stoppedEarly = true;
+          opts.onPage?.(received, total);
+          return;
+        case 'chunkDone':
+          outstanding.set(w, (outstanding.get(w) ?? 1) - 1);
+          feed(w);
+          return;
+        case 'error':
+          finish(new QuarryError(msg.error.code, msg.error.message, { hint: msg.error.hint }));
+          return;
+        case 'fatal':
+          finish(new QuarryError('PDF_MALFORMED', `The PDF reader failed: ${msg.message.split('\n')[0]}`));
+          return;
+      }
+    };
+
+    if (opts.signal?.aborted) {
+      reject(new QuarryError('CANCELLED', 'Cancelled'));
+      return;
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    for (let i = 0; i < count; i++) {
+      let w: Worker;
+      try {
+        w = spawnWorker();
+      } catch (e) {
+        finish(new QuarryError('INTERNAL', `Could not start a PDF worker: ${(e as Error).message}`, { cause: e }));
+        return;
+      }
+      workers.push(w);
+      w.on('message', (m: FromWorker) => onMessage(w, m));
+      w.on('error', (e: Error) => {
+        const oom = (e as Error & { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        finish(new QuarryError('PDF_MALFORMED', oom ? 'The PDF needs more memory than a document may use (a decompression bomb?).' : `The PDF reader crashed: ${e.message}`, { cause: e }));
+      });
+      w.on('exit', (code) => {
+        if (!settled) finish(new QuarryError('PDF_MALFORMED', `The PDF reader stopped unexpectedly (exit code ${code}).`));
+      });
+      w.postMessage({ type: 'open', source: shared, password: opts.password, fileName: opts.fileName, wantMeta: i === 0 } satisfies ToWorker);
+    }
+  });
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { finalizePdfPages, type RawPdfPage } from '../../../main/ingest/pdf-pages';
+import type { PdfParagraph } from '../../../main/ingest/pdf-layout';
+
+const para = (text: string, size = 10, lineCount = 1): PdfParagraph => ({ kind: 'paragraph', text, size, lineCount });
+const body = (n: number): PdfParagraph => para('Body text that is long enough to dominate the character count. '.repeat(n), 10, 3 * n);
+
+describe('finalizePdfPages', () => {
+  it('decides headings by size across pages, levels them by size, and carries the path', () => {
+    const raw: RawPdfPage[] = [
+      { page: 1, paragraphs: [para('Chapter One', 18), para('Section A', 13.9), body(3)] },
+      { page: 2, paragraphs: [body(3), para('Section B', 14), body(2)] },
+    ];
+    const pages = finalizePdfPages(raw);
+    expect(pages[0].blocks.map((b) => [b.kind, b.level])).toEqual([['heading', 1], ['heading', 2], ['paragraph', undefined]]);
+    expect(pages[1].blocks[0].headingPath).toEqual(['Chapter One', 'Section A']);
+    expect(pages[1].blocks[1]).toMatchObject({ kind: 'heading', level: 2, headingPath: ['Chapter One', 'Section B'] });
+    for (const p of pages) for (const b of p.blocks) expect(p.text.slice(b.start, b.end)).toBe(b.text);
+  });
+
+  it('does not make long or many-line large text a heading', () => {
+    const pages = finalizePdfPages([{ page: 1, paragraphs: [para('Big pull quote '.repeat(20), 14, 6), body(4)] }]);
+    expect(pages[0].blocks[0].kind).toBe('paragraph');
+  });
+
+  it('flags pages without a text layer and keeps page errors', () => {
+    const pages = finalizePdfPages([
+      { page: 1, paragraphs: [body(1)] },
+      { page: 2, paragraphs: [para('12')] },
+      { page: 3, paragraphs: [], error: { code: 'PDF_MALFORMED', message: 'Bad stream' } },
+    ]);
+    expect(pages.map((p) => p.page)).toEqual([1, 2, 3]);
+    expect(pages[0].needsOcr).toBeUndefined();
+    expect(pages[1].needsOcr).toBe(true);
+    expect(pages[2]).toMatchObject({ error: { code: 'PDF_MALFORMED' }, text: '' });
+    expect(pages[2].needsOcr).toBeUndefined();
+  });
+});
