@@ -14,7 +14,7 @@ export function termWeights(queryTokens: string[], pool: Set<string>[]): Map<str
     for (const set of pool) if (set.has(t)) df++;
     // Smoothed IDF: a term in every passage still counts a little; absent terms count most,
     // so a question whose key word appears nowhere scores low coverage.
-    weights.set(t, 1 + Math.log((n + 1) / (df + 0.5)));
+    weights.set(t, 1 + Math.log((n + 1) / (df + 1)));
   }
   return weights;
 }
