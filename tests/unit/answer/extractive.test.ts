@@ -81,3 +81,55 @@ describe('extractive answers through the Answerer', () => {
     expect(r.citations.every((c) => c.docName === 'bm25.md')).toBe(true);
   });
 });
+
+describe('the event stream', () => {
+  it('emits retrieval, provider, tokens, citations and done, in order', async () => {
+    const answerer = new Answerer({}, memorySearch(LIBRARY));
+    const types: string[] = [];
+    let text = '';
+    for await (const e of answerer.ask({ question: 'What does BM25 score documents by?' })) {
+      types.push(e.type);
+      if (e.type === 'token') text += e.text;
+      if (e.type === 'done') expect(e.result.answer).toBe(text);
+    }
+    const squashed = types.filter((t, i) => t !== types[i - 1]);
+    expect(squashed).toEqual(['retrieval', 'provider', 'token', 'citations', 'done']);
+  });
+
+  it('breaking out of the loop cancels the work still running', async () => {
+    let abortedEmbed = false;
+    // An embedder that only finishes when cancelled: the answer is still relevance-scoring when the consumer leaves.
+    const embedder = {
+      info: { id: 'slow', dimension: 2, kind: 'hash' as const },
+      embed: (_t: string[], o?: { signal?: AbortSignal }) =>
+        new Promise<Float32Array[]>((_ok, fail) =>
+          o?.signal?.addEventListener('abort', () => {
+            abortedEmbed = true;
+            fail(new Error('aborted'));
+          }),
+        ),
+      close: async () => undefined,
+    };
+    const answerer = new Answerer({}, { ...memorySearch(LIBRARY), embedder });
+    for await (const e of answerer.ask({ question: 'What causes scurvy?' })) {
+      expect(e.type).toBe('retrieval');
+      break;
+    }
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(abortedEmbed).toBe(true);
+  });
+});
+
+describe('parent-section expansion', () => {
+  it('quotes a sentence from the enclosing section, located at the chunk when outside it', async () => {
+    const lib = [{ docName: 'lind.pdf', page: 7, start: 40, section: 'lind:s1', text: 'James Lind ran a trial on HMS Salisbury in 1747.' }];
+    const sections = { 'lind:s1': 'James Lind ran a trial on HMS Salisbury in 1747. Sailors given oranges and lemons recovered from scurvy within days.' };
+    const answerer = new Answerer({}, memorySearch(lib, sections));
+    const r = await answerer.answer({ question: 'What did James Lind find about oranges and lemons in his 1747 trial?' });
+    expect(r.answer).toContain('oranges and lemons');
+    const c = r.citations[0];
+    expect(c.docName).toBe('lind.pdf');
+    expect(c.page).toBe(7);
+    expect(r.claims.every((cl) => cl.status === 'supported')).toBe(true);
+  });
+});
