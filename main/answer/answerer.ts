@@ -246,6 +246,11 @@ export class Answerer {
     });
     emit({ type: 'citations', citations: checked.citations, claims: checked.claims });
     const notFound = saysNotFound(checked.answer, notFoundText(template), checked.claims);
+    if (notFound && !checked.answer) {
+      // Nothing was streamed (no sentence qualified): show the not-found sentence as the answer.
+      firstTokenAt ??= this.now();
+      emit({ type: 'token', text: notFoundText(template) });
+    }
     return this.finish(base, {
       answer: notFound && !checked.answer ? notFoundText(template) : checked.answer,
       notFound,

@@ -133,3 +133,17 @@ describe('parent-section expansion', () => {
     expect(r.claims.every((cl) => cl.status === 'supported')).toBe(true);
   });
 });
+
+describe('no sentence answers the question', () => {
+  it('says not found, and streams that sentence', async () => {
+    // The passage as a whole shares the question's words, but each sentence holds only one.
+    const words = ['amber', 'basalt', 'cobalt', 'diorite', 'emerald', 'feldspar'];
+    const text = words.map((w) => `The ${w} sample stayed in storage room.`).join(' ');
+    const answerer = new Answerer({}, memorySearch([{ docName: 'minerals.txt', text }]));
+    let streamed = '';
+    const r = await answerer.answer({ question: words.join(' ') }, { onEvent: (e) => e.type === 'token' && (streamed += e.text) });
+    expect(r).toMatchObject({ notFound: true, provider: 'extractive', citations: [] });
+    expect(streamed).toBe(r.answer);
+    expect(r.answer).toMatch(/could not find/);
+  });
+});
