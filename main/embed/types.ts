@@ -15,3 +15,35 @@ export interface Embedder {
   embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
+
+/**
+ * Which embedder to build (see createEmbedder in main/embed/index.ts). Default: `{ kind: 'use' }`,
+ * the Universal Sentence Encoder shipped inside npm — no download.
+ */
+export type EmbedderConfig =
+  | { kind: 'use'; /** Worker threads; 0 = in-process. Default: available cores, at most 8. */ workers?: number; batchSize?: number }
+  | {
+      kind: 'transformers';
+      /** A manifest id (installed under `<dataDir>/models/<id>/`) or a local model folder. */
+      model: string;
+      /** For a local folder only; a manifest model brings its own. */
+      pooling?: 'mean' | 'cls';
+      normalize?: boolean;
+      queryPrefix?: string;
+      passagePrefix?: string;
+      dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
+      batchSize?: number;
+    }
+  | {
+      kind: 'openai';
+      /** e.g. http://127.0.0.1:11434 (Ollama); `/v1/embeddings` is appended. */
+      baseUrl: string;
+      apiKey?: string;
+      model: string;
+      /** When absent the server is asked once. */
+      dimension?: number;
+      batchSize?: number;
+      timeoutMs?: number;
+      retries?: number;
+    }
+  | { kind: 'hash'; dimension?: number };
