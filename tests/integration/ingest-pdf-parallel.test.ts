@@ -1,0 +1,73 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { extractFile, extractPdf, extractPdfParallel } from '../../main/ingest';
+import { QuarryError } from '../../main/util/errors';
+import { sharedPath, tempDir } from '../helpers/shared';
+
+const LONG = (name: string): string => sharedPath('corpus', 'pdf', 'long_real', name);
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(QuarryError);
+    return (e as QuarryError).code;
+  }
+  throw new Error('expected a QuarryError');
+}
+
+describe('parallel PDF extraction (worker threads)', () => {
+  it('reads the 619-page PDF: every page, in order, under 1 GB peak RSS', { timeout: 120_000 }, async () => {
+    let last = [0, 0];
+    const doc = await extractFile(LONG('unstructured__DA-619p.pdf'), { onPage: (d, t) => (last = [d, t]) });
+    expect(doc.meta.pageCount).toBe(619);
+    expect(doc.pages).toHaveLength(619);
+    expect(doc.pages.every((p, i) => p.page === i + 1)).toBe(true);
+    expect(last).toEqual([619, 619]);
+    expect(doc.pages.filter((p) => p.error)).toHaveLength(0);
+    // An army pamphlet: nearly every page carries real text.
+    expect(doc.pages.filter((p) => p.text.length > 300).length).toBeGreaterThan(550);
+    expect(process.resourceUsage().maxRSS * 1024).toBeLessThan(1024 ** 3);
+  });
+
+  it('gives the same pages, blocks and headings as the in-thread reader', { timeout: 60_000 }, async () => {
+    const file = LONG('unstructured__failure-after-repair.pdf');
+    const inThread = await extractPdf(new Uint8Array(await readFile(file)));
+    const parallel = await extractPdfParallel(file, { workers: 2 });
+    expect(parallel.pages.length).toBe(76);
+    expect(parallel.pages).toEqual(inThread.pages);
+    expect(parallel.meta).toEqual(inThread.meta);
+  });
+
+  it('stops with CANCELLED soon after an abort', { timeout: 60_000 }, async () => {
+    const ac = new AbortController();
+    let pages = 0;
+    const run = extractPdfParallel(LONG('unstructured__DA-619p.pdf'), {
+      workers: 2,
+      signal: ac.signal,
+      onPage: (done) => {
+        pages = done;
+        if (done === 10) ac.abort();
+      },
+    });
+    expect(await codeOf(run)).toBe('CANCELLED');
+    expect(pages).toBeLessThan(100);
+  });
+
+  it('reports password and format errors from the workers as QuarryErrors', { timeout: 60_000 }, async () => {
+    const locked = sharedPath('corpus', 'pdf', 'encrypted', 'unstructured__password.pdf');
+    expect(await codeOf(extractPdfParallel(locked, { workers: 2 }))).toBe('PDF_PASSWORD_REQUIRED');
+    expect(await codeOf(extractPdfParallel(locked, { workers: 1, password: 'bad' }))).toBe('PDF_PASSWORD_WRONG');
+    const { dir, cleanup } = await tempDir();
+    try {
+      const notPdf = path.join(dir, 'fake.pdf');
+      await writeFile(notPdf, 'this is not a pdf at all');
+      expect(await codeOf(extractPdfParallel(notPdf, { workers: 2 }))).toBe('PDF_MALFORMED');
+    } finally {
+      await cleanup();
+    }
+    const withPassword = await extractPdfParallel(locked, { workers: 2, password: 'password' });
+    expect(withPassword.pages[0].text.length).toBeGreaterThan(5);
+  });
+});
