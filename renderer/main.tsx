@@ -11,6 +11,12 @@ const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 const root = createRoot(document.getElementById('root')!);
 const client = createClient(window as Window & { quarry?: QuarryBridge });
 
+// Pasting the printed login URL into a tab that is already open changes only the fragment,
+// which does not reload the page: start again so the new token is taken.
+window.addEventListener('hashchange', () => {
+  if (/(^|[#&])token=/.test(window.location.hash)) window.location.reload();
+});
+
 /** Renders the app, or the sign-in page while the server refuses the token. */
 function Root({ stores }: { stores: Stores }) {
   const connection = useSyncExternalStore(stores.app.subscribe, () => stores.app.getState().connection);

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { PromptDialog } from '../components/Dialog';
 import { Icon, type IconName } from '../components/Icon';
+import { failedCount } from '../features/library/rows';
 import { useApp, useLibrary, useStores } from './context';
 import { displayKeys } from './shortcuts';
 import type { View } from './store';
@@ -23,7 +24,8 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
   const documents = useLibrary((s) => s.documents);
   const selected = useLibrary((s) => s.collection);
   const running = useLibrary((s) => s.jobs.filter((j) => j.state === 'running' || j.state === 'queued').length);
-  const failed = useLibrary((s) => s.jobs.filter((j) => j.state === 'failed').length);
+  const failed = useLibrary((s) => failedCount(s.documents, s.jobs, s.dismissed));
+  const previousView = useApp((s) => s.previousView);
   const [extra, setExtra] = useState<string[]>([]);
   const [naming, setNaming] = useState(false);
 
@@ -52,7 +54,7 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
           {NAV.map((n) => (
             <li key={n.view}>
               <button
-                className={`nav-item${view === n.view || (n.view === 'library' && view === 'viewer') ? ' active' : ''}`}
+                className={`nav-item${view === n.view || (view === 'viewer' && previousView === n.view) ? ' active' : ''}`}
                 aria-current={view === n.view ? 'page' : undefined}
                 onClick={() => (n.view === 'search' ? app.getState().requestSearchFocus() : go(n.view))}
                 title={n.keys ? `${n.label} (${displayKeys(n.keys, isMac)})` : n.label}
@@ -60,7 +62,7 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
                 <Icon name={n.icon} />
                 <span>{n.label}</span>
                 {n.view === 'activity' && running > 0 && <span className="nav-badge" aria-label={`${running} running`}>{running}</span>}
-                {n.view === 'activity' && failed > 0 && <span className="nav-badge nav-badge-error" aria-label={`${failed} failed`}>{failed}</span>}
+                {n.view === 'activity' && failed > 0 && <span className="nav-badge nav-badge-error" aria-label={`${failed} need attention`}>{failed}</span>}
               </button>
             </li>
           ))}

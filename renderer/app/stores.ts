@@ -12,6 +12,7 @@ export function createStores(client: QuarryClient, storage?: Pick<Storage, 'getI
     client,
     onError: (info) => app.getState().error(info),
     onInfo: (text) => app.getState().toast('info', text),
+    storage,
   });
   const search = createSearchStore(client);
   const settings = createSettingsStore(client, storage);

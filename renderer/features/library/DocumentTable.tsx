@@ -6,7 +6,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta } from './progress';
 import { nextStep, type Row, type SortKey } from './rows';
 
-export type RowAction = 'open' | 'password' | 'retry' | 'reindex' | 'remove' | 'tags' | 'cancel';
+export type RowAction = 'open' | 'password' | 'retry' | 'reindex' | 'remove' | 'tags' | 'cancel' | 'dismiss';
 
 const COLUMNS: { key: SortKey | 'tags' | 'actions'; label: string; sortable: boolean }[] = [
   { key: 'name', label: 'Name', sortable: true },
@@ -63,12 +63,7 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
               {row.name}
             </span>
           )}
-          {row.status === 'failed' && row.error ? (
-            <span className="sub sub-error" data-testid="row-error" title={row.error.hint ?? row.error.message}>
-              {row.error.message}
-              {row.error.hint ? ` — ${row.error.hint}` : ''}
-            </span>
-          ) : row.reindexing ? (
+          {row.status === 'failed' ? null : row.reindexing ? (
             <span className="sub">Indexing again; search uses the previous version meanwhile</span>
           ) : row.warnings > 0 ? (
             <span className="sub sub-warn">
@@ -124,7 +119,22 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
             <Icon name="trash" />
           </button>
         )}
+        {!row.docId && row.status === 'failed' && row.jobId && (
+          <button className="icon-btn" aria-label={`Dismiss ${row.name}`} title="Dismiss" onClick={() => onAction('dismiss', row)}>
+            <Icon name="x" />
+          </button>
+        )}
       </div>
+      {row.status === 'failed' && row.error && (
+        // The reason spans the row under the name: it is what the user has to read.
+        <div role="gridcell" className="row-error" data-testid="row-error" title={row.error.hint ? `${row.error.message} — ${row.error.hint}` : row.error.message}>
+          <Icon name="alert" size={13} />
+          <span>
+            {row.error.message}
+            {row.error.hint ? <span className="row-error-hint"> — {row.error.hint}</span> : null}
+          </span>
+        </div>
+      )}
     </div>
   );
 });

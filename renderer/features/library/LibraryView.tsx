@@ -7,7 +7,7 @@ import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { DocumentTable, type RowAction } from './DocumentTable';
 import { filesFromInput } from './files';
-import { formatEta } from './progress';
+import { fileFraction, formatEta } from './progress';
 import { buildRows, filterRows, sortRows, type Row } from './rows';
 
 type Pending = { kind: 'password' | 'tags' | 'remove'; row: Row } | undefined;
@@ -15,6 +15,7 @@ type Pending = { kind: 'password' | 'tags' | 'remove'; row: Row } | undefined;
 /** The queue as a whole: files done of total and the time left, while anything is indexing. */
 function QueueBanner() {
   const queue = useLibrary((s) => s.queue);
+  const files = useLibrary((s) => s.files);
   const uploading = useLibrary((s) => s.uploading);
   if (uploading) {
     return (
@@ -27,7 +28,9 @@ function QueueBanner() {
     );
   }
   if (!queue || queue.filesTotal === 0 || queue.filesDone >= queue.filesTotal) return null;
-  const fraction = queue.pagesTotal > 0 && queue.filesTotal === 1 ? queue.pagesDone / queue.pagesTotal : queue.filesDone / queue.filesTotal;
+  // Finished files count whole; running ones by how far along they are.
+  const running = Object.values(files).reduce((sum, f) => sum + fileFraction(f), 0);
+  const fraction = Math.min(1, (queue.filesDone + running) / queue.filesTotal);
   return (
     <div className="banner" data-testid="queue-banner">
       <span>
@@ -50,6 +53,7 @@ export function LibraryView() {
   const sort = useLibrary((s) => s.sort);
   const loaded = useLibrary((s) => s.loaded);
   const loadError = useLibrary((s) => s.loadError);
+  const dismissed = useLibrary((s) => s.dismissed);
   const density = useSettings((s) => s.density);
   const openSource = useApp((s) => s.openSource);
   const [pending, setPending] = useState<Pending>();
@@ -57,7 +61,7 @@ export function LibraryView() {
   const folderInput = useRef<HTMLInputElement>(null);
 
   // The ETA is recomputed whenever progress moves; `Date.now()` at that moment is what it needs.
-  const allRows = useMemo(() => buildRows(documents, jobs, files, Date.now()), [documents, jobs, files]);
+  const allRows = useMemo(() => buildRows(documents, jobs, files, Date.now(), dismissed), [documents, jobs, files, dismissed]);
   const rows = useMemo(() => sortRows(filterRows(allRows, collection, filter), sort.key, sort.dir), [allRows, collection, filter, sort]);
 
   const act = (action: RowAction, row: Row): void => {
@@ -75,6 +79,9 @@ export function LibraryView() {
         break;
       case 'cancel':
         if (row.jobId) void lib.cancel(row.jobId);
+        break;
+      case 'dismiss':
+        if (row.jobId) lib.dismiss([row.jobId]);
         break;
       case 'password':
       case 'tags':

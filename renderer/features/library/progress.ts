@@ -63,7 +63,9 @@ export function foldProgress(files: Record<string, FileProgress>, ev: IngestProg
     return rest;
   }
   const prev = files[ev.jobId];
-  const own = ev.file;
+  // The event's own counts add up the whole batch; in a batch of one file they are that
+  // file's counts, so they can stand in when the engine sends no per-file figures.
+  const own = ev.file ?? (ev.filesTotal === 1 ? { pagesDone: ev.pagesDone, pagesTotal: ev.pagesTotal, chunksDone: ev.chunksDone, chunksTotal: ev.chunksTotal } : undefined);
   const next: FileProgress = {
     jobId: ev.jobId,
     path: ev.path ?? prev?.path ?? '',

@@ -31,11 +31,18 @@ function baseName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
 }
 
+const BY_EXTENSION: Record<string, FileFormat> = { pdf: 'pdf', docx: 'docx', md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', txt: 'text' };
+
+/** The format a file name suggests, for rows the engine has not read yet (or could not). */
+export function formatFromName(name: string): FileFormat | undefined {
+  return BY_EXTENSION[name.split('.').pop()?.toLowerCase() ?? ''];
+}
+
 /**
  * Merges documents with the job queue into table rows. Documents come first-class; jobs add
  * rows only for files that have no document yet (queued, or failed before they could be read).
  */
-export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Record<string, FileProgress>, now: number): Row[] {
+export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Record<string, FileProgress>, now: number, dismissed: ReadonlySet<string> = new Set()): Row[] {
   // Jobs come newest first: the first seen per document is its latest.
   const latestByDoc = new Map<string, JobInfo>();
   for (const j of jobs) if (j.docId && !latestByDoc.has(j.docId)) latestByDoc.set(j.docId, j);
@@ -65,7 +72,8 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
       name: d.name,
       path: d.path,
       collection: d.collection,
-      format: d.format,
+      // Until a document has been read, its stored format is a placeholder: trust the name.
+      format: d.status === 'ready' ? d.format : (formatFromName(d.name) ?? d.format),
       pages: d.pages || undefined,
       bytes: d.bytes,
       addedAt: d.addedAt,
@@ -81,12 +89,13 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
   for (const j of jobs) {
     if ((j.docId && docIds.has(j.docId)) || seenPaths.has(`${j.collection}\0${j.path}`)) continue;
     seenPaths.add(`${j.collection}\0${j.path}`);
-    if (j.state === 'done' || j.state === 'cancelled') continue;
+    if (j.state === 'done' || j.state === 'cancelled' || dismissed.has(j.jobId)) continue;
     rows.push({
       key: `job:${j.jobId}`,
       jobId: j.jobId,
       docId: undefined,
       name: baseName(j.path),
+      format: formatFromName(j.path),
       path: j.path,
       collection: j.collection,
       addedAt: j.createdAt,
@@ -154,4 +163,22 @@ export function nextStep(error: ErrorInfo | undefined): 'password' | 'retry' | '
   if (error.code === 'PDF_PASSWORD_REQUIRED' || error.code === 'PDF_PASSWORD_WRONG') return 'password';
   if (error.code === 'UNSUPPORTED_TYPE' || error.code === 'PDF_MALFORMED' || error.code === 'DOCX_MALFORMED' || error.code === 'FILE_EMPTY' || error.code === 'NO_TEXT') return 'none';
   return 'retry';
+}
+
+/** How many files need the user's attention: failed documents, and failed files with no document. */
+export function failedCount(documents: DocumentInfo[], jobs: JobInfo[], dismissed: ReadonlySet<string>): number {
+  const ids = new Set<string>();
+  let n = 0;
+  for (const d of documents) {
+    ids.add(d.docId);
+    if (d.status === 'failed') n++;
+  }
+  const paths = new Set<string>();
+  for (const j of jobs) {
+    const key = `${j.collection}\0${j.path}`;
+    if (paths.has(key) || (j.docId && ids.has(j.docId))) continue;
+    paths.add(key);
+    if (j.state === 'failed' && !dismissed.has(j.jobId)) n++;
+  }
+  return n;
 }

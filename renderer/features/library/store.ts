@@ -19,6 +19,11 @@ export interface LibraryState {
   sort: { key: SortKey; dir: 'asc' | 'desc' };
   /** Uploads in flight (browser build). */
   uploading: { done: number; total: number } | undefined;
+  /**
+   * Finished jobs the user has dealt with (their document removed, or a failure dismissed):
+   * the journal keeps them for Activity, the table no longer shows them.
+   */
+  dismissed: ReadonlySet<string>;
 
   refresh(): Promise<void>;
   refreshJobs(): Promise<void>;
@@ -29,6 +34,7 @@ export interface LibraryState {
   retry(jobId: string, password?: string): Promise<void>;
   cancel(jobId: string): Promise<void>;
   setTags(docId: string, tags: string[]): Promise<void>;
+  dismiss(jobIds: string[]): void;
   selectCollection(name: string | null): void;
   setFilter(text: string): void;
   sortBy(key: SortKey): void;
@@ -45,6 +51,21 @@ export interface LibraryDeps {
   now?: () => number;
   /** Delay that coalesces bursts of change events into one refresh (ms). */
   coalesceMs?: number;
+  /** Where dismissed job ids are kept across reloads. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+const DISMISSED_KEY = 'quarry.dismissedJobs';
+/** Most dismissed ids kept: old ones matter less than a bounded storage entry. */
+const MAX_DISMISSED = 2000;
+
+function readDismissed(storage: LibraryDeps['storage']): Set<string> {
+  try {
+    const ids = JSON.parse(storage?.getItem(DISMISSED_KEY) ?? '[]') as unknown;
+    return new Set(Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : []);
+  } catch {
+    return new Set();
+  }
 }
 
 /**
@@ -112,6 +133,7 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
       filter: '',
       sort: { key: 'addedAt', dir: 'desc' },
       uploading: undefined,
+      dismissed: readDismissed(deps.storage),
 
       refresh: async () => {
         try {
@@ -142,7 +164,16 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         await guard(async () => {
           await client.call('library.remove', { docId });
           set((s) => ({ documents: s.documents.filter((d) => d.docId !== docId) }));
+          // Its failed or finished jobs would otherwise reappear as rows of their own.
+          get().dismiss(get().jobs.filter((j) => j.docId === docId && j.state !== 'queued' && j.state !== 'running').map((j) => j.jobId));
         });
+      },
+      dismiss: (jobIds) => {
+        if (!jobIds.length) return;
+        const next = new Set([...get().dismissed, ...jobIds]);
+        const kept = [...next].slice(-MAX_DISMISSED);
+        set({ dismissed: new Set(kept) });
+        deps.storage?.setItem(DISMISSED_KEY, JSON.stringify(kept));
       },
       reindex: async (docId, password) => {
         await guard(() => client.call('library.reindex', password ? { docId, password } : { docId }));

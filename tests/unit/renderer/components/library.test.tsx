@@ -13,7 +13,7 @@ describe('DocumentTable', () => {
     const rows = buildRows([fakeDoc('d1', '/secret.pdf', 'default', { status: 'failed', error })], [], {}, 0);
     const { html } = renderWith(<DocumentTable rows={rows} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
     expect(html).toContain('data-status="failed"');
-    expect(html).toContain('secret.pdf is encrypted — Enter its password on the row.');
+    expect(html).toMatch(/data-testid="row-error"[^>]*>.*secret\.pdf is encrypted.*— Enter its password on the row\./);
     expect(html).toContain('Enter password');
     expect(html).toContain('aria-label="Remove secret.pdf"');
   });

@@ -42,3 +42,10 @@ describe('ETA', () => {
     expect(formatEta(3900)).toBe('1 h 5 min');
   });
 });
+
+it('uses the batch counts as the file’s own when the batch is that one file', () => {
+  const files = foldProgress({}, progress({ jobId: 'a', stage: 'parse', filesTotal: 1, pagesDone: 30, pagesTotal: 60 }), 0);
+  expect(files.a).toMatchObject({ exact: true, pagesDone: 30, pagesTotal: 60 });
+  const many = foldProgress({}, progress({ jobId: 'a', stage: 'parse', filesTotal: 3, pagesDone: 30, pagesTotal: 60 }), 0);
+  expect(many.a!.exact).toBe(false);
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../../../contract';
-import { buildRows, collectionsOf, filterRows, nextStep, sortRows } from '../../../../../renderer/features/library/rows';
+import { buildRows, collectionsOf, failedCount, filterRows, formatFromName, nextStep, sortRows } from '../../../../../renderer/features/library/rows';
 import { fakeDoc } from '../../../server/fake-engine';
 
 const job = (over: Partial<JobInfo>): JobInfo => ({ jobId: 'j', path: '/x.pdf', collection: 'default', state: 'queued', attempts: 0, createdAt: '2026-01-02T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z', ...over });
@@ -88,4 +88,25 @@ it('sorts 10,000 rows quickly enough to stay interactive', () => {
   const sorted = sortRows(filterRows(all, null, 'report-1'), 'name', 'asc');
   expect(sorted.length).toBe(1111);
   expect(sorted[0]!.name).toBe('report-1.pdf');
+});
+
+describe('dismissed jobs and attention count', () => {
+  const failed = job({ jobId: 'f', path: '/broken.pdf', state: 'failed', error: { code: 'PDF_MALFORMED', message: 'broken' } });
+  it('hides a dismissed failure from the table and the count', () => {
+    expect(buildRows([], [failed], {}, 0)).toHaveLength(1);
+    expect(buildRows([], [failed], {}, 0, new Set(['f']))).toHaveLength(0);
+    expect(failedCount([], [failed], new Set())).toBe(1);
+    expect(failedCount([], [failed], new Set(['f']))).toBe(0);
+  });
+  it('counts a failed document once, not its old failed jobs as well', () => {
+    const doc = fakeDoc('d', '/x.pdf', 'default', { status: 'failed' });
+    expect(failedCount([doc], [job({ jobId: 'a', docId: 'd', state: 'failed' }), job({ jobId: 'b', docId: 'd', state: 'failed' })], new Set())).toBe(1);
+    expect(failedCount([fakeDoc('d', '/x.pdf')], [job({ jobId: 'a', docId: 'd', state: 'failed' })], new Set())).toBe(0);
+  });
+  it('takes the type from the file name until the document has been read', () => {
+    const rows = buildRows([fakeDoc('d', '/a.docx', 'default', { status: 'processing', format: 'text' })], [job({ jobId: 'q', path: '/b.md' })], {}, 0);
+    expect(rows.map((r) => r.format)).toEqual(['docx', 'markdown']);
+    expect(formatFromName('x.PDF')).toBe('pdf');
+    expect(formatFromName('x.xyz')).toBeUndefined();
+  });
 });

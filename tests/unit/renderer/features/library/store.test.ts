@@ -116,3 +116,26 @@ describe('library store', () => {
     expect(store.getState().sort).toEqual({ key: 'bytes', dir: 'desc' });
   });
 });
+
+describe('dismissed jobs', () => {
+  it('dismisses the finished jobs of a removed document and keeps the list across reloads', async () => {
+    const m = new Map<string, string>();
+    const storage = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+    const client = new FakeClient();
+    client.handlers['library.documents'] = () => ({ documents: [fakeDoc('d1', '/a.pdf', 'default', { status: 'failed' })] });
+    client.handlers['jobs.list'] = () => ({
+      jobs: [
+        { jobId: 'old', path: '/a.pdf', collection: 'default', state: 'failed', attempts: 1, createdAt: '', updatedAt: '', docId: 'd1' },
+        { jobId: 'other', path: '/b.pdf', collection: 'default', state: 'failed', attempts: 1, createdAt: '', updatedAt: '', docId: 'd2' },
+      ],
+      progress: progress({ stage: 'done' }),
+    });
+    client.handlers['library.remove'] = () => ({ ok: true });
+    const store = createLibraryStore({ client, onError: () => undefined, storage });
+    await store.getState().refresh();
+    await store.getState().remove('d1');
+    expect([...store.getState().dismissed]).toEqual(['old']);
+    const again = createLibraryStore({ client, onError: () => undefined, storage });
+    expect(again.getState().dismissed.has('old')).toBe(true);
+  });
+});

@@ -1,0 +1,87 @@
+import { sharedPath } from '../helpers/shared';
+import { addFiles, expect, row, snap, test } from './fixtures';
+
+const MULTI = sharedPath('corpus', 'pdf', 'long_real', 'docling__multi_page.pdf');
+const REVIEW = sharedPath('corpus', 'pdf', 'long_real', 'pdfjs__TAMReview.pdf');
+
+test.describe.configure({ mode: 'serial' });
+
+test('an empty library says what to do', async ({ app }) => {
+  await expect(app.getByText('Add documents to get started')).toBeVisible();
+  await expect(app.getByTestId('dropzone')).toBeVisible();
+  await snap(app, '01-empty-library');
+});
+
+test('real PDFs show progress, then become ready and searchable', async ({ app }) => {
+  await addFiles(app, [MULTI, REVIEW]);
+  // Progress is shown while the longer one is read and embedded.
+  await expect(row(app, 'pdfjs__TAMReview.pdf')).toBeVisible();
+  await expect(app.locator('[data-testid="row-progress"], [data-testid="queue-banner"]').first()).toBeVisible();
+  await snap(app, '02-ingesting');
+  await expect(row(app, 'docling__multi_page.pdf')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(row(app, 'pdfjs__TAMReview.pdf')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect(row(app, 'docling__multi_page.pdf')).toContainText('PDF');
+  await expect(row(app, 'docling__multi_page.pdf').getByRole('gridcell').nth(2)).toHaveText('5');
+  await snap(app, '03-library-ready');
+});
+
+test('search shows a highlighted snippet and the page; the viewer shows that page with the passage highlighted', async ({ app }) => {
+  await expect(row(app, 'docling__multi_page.pdf')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await app.keyboard.press('Control+K');
+  const input = app.getByTestId('search-input');
+  await expect(input).toBeFocused();
+  await input.fill('Celtx screenwriting software');
+  const first = app.getByTestId('result').first();
+  await expect(first).toContainText('docling__multi_page.pdf');
+  await expect(first.getByTestId('result-page')).toHaveText('p. 3');
+  await expect(first.locator('mark').first()).toBeVisible();
+  const marked = (await first.locator('mark').allTextContents()).map((t) => t.toLowerCase());
+  expect(marked.some((t) => t.includes('celtx') || t.includes('screenwrit'))).toBe(true);
+  await snap(app, '04-search-results');
+
+  // Keyboard: the first result is selected; Enter opens it.
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+  await input.press('Enter');
+  const viewer = app.getByTestId('viewer');
+  await expect(viewer).toHaveAttribute('data-page', '3');
+  await expect(app.getByTestId('pdf-page')).toHaveAttribute('data-rendered', 'true');
+  const highlight = app.locator('.textLayer [data-testid="passage-highlight"]');
+  await expect(highlight.first()).toBeVisible();
+  const highlighted = (await highlight.allTextContents()).join(' ');
+  expect(highlighted).toMatch(/Celtx/);
+  await expect(app.getByTestId('page-input')).toHaveValue('3');
+  await snap(app, '05-viewer-passage');
+
+  // Page navigation and zoom.
+  await app.getByRole('button', { name: 'Next page' }).click();
+  await expect(viewer).toHaveAttribute('data-page', '4');
+  await expect(app.getByTestId('pdf-page')).toHaveAttribute('data-rendered', 'true');
+  await app.getByRole('button', { name: 'Zoom in' }).click();
+  await expect(app.getByTestId('pdf-page')).toHaveAttribute('data-rendered', 'true');
+  await app.keyboard.press('Escape');
+  await expect(app.getByTestId('search-input')).toBeVisible();
+});
+
+test('the text view marks the same passage from its character offsets', async ({ app }) => {
+  await app.keyboard.press('Control+K');
+  await app.getByTestId('search-input').fill('Christopher Latham Sholes typewriter');
+  const first = app.getByTestId('result').first();
+  await expect(first.getByTestId('result-page')).toHaveText('p. 1');
+  await first.click();
+  await app.getByRole('radio', { name: 'Text' }).click();
+  const mark = app.getByTestId('text-pane').getByTestId('passage-highlight');
+  await expect(mark).toBeVisible();
+  await expect(mark).toContainText('Sholes');
+});
+
+test('dark theme and a narrow window still look right', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await app.keyboard.press('Control+,');
+  await app.getByRole('radio', { name: 'Dark' }).click();
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await app.keyboard.press('Control+1');
+  await expect(row(app, 'docling__multi_page.pdf')).toBeVisible();
+  await snap(app, '06-dark-1024x700');
+  await app.keyboard.press('Control+,');
+  await app.getByRole('radio', { name: 'Light' }).click();
+});
