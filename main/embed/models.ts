@@ -72,6 +72,21 @@ export async function pullModel(id: string, opts: PullOptions): Promise<ModelSta
   const manifest = opts.manifest ?? loadManifest();
   const entry = findModel(id, manifest);
   const target = modelDir(opts.dir, entry.id);
+  // Two pulls of one model in this process would write the same .part files: the second
+  // waits for the first and then finds the files installed.
+  const previous = inFlight.get(target) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(() => pull(entry, target, opts));
+  const settled = run.catch(() => {});
+  inFlight.set(target, settled);
+  void settled.then(() => {
+    if (inFlight.get(target) === settled) inFlight.delete(target);
+  });
+  return run;
+}
+
+const inFlight = new Map<string, Promise<unknown>>();
+
+async function pull(entry: ModelEntry, target: string, opts: PullOptions): Promise<ModelStatus> {
   await mkdir(target, { recursive: true });
   const pins = await readPins(opts.dir);
   const sizes: Array<number | null> = entry.files.map((f) => f.size ?? pins[f.url]?.size ?? null);
@@ -182,9 +197,8 @@ async function statusOf(dir: string, entry: ModelEntry, pins: Pins): Promise<Mod
 async function readPins(dir: string): Promise<Pins> {
   try {
     return JSON.parse(await readFile(path.join(dir, PINS_FILE), 'utf8')) as Pins;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    // A damaged pins file must not block downloads; it only loses trust-on-first-use pins.
+  } catch {
+    // Absent, or damaged: that must not block downloads; it only loses trust-on-first-use pins.
     return {};
   }
 }

@@ -80,7 +80,7 @@ export class UseEmbedder implements Embedder {
     for (let i = 0; i < order.length; i += this.batchSize) batches.push(order.slice(i, i + this.batchSize));
 
     const owner = {};
-    const results = batches.map((batch) => this.submit(batch.map((i) => texts[i]), owner));
+    const results = batches.map((batch) => this.submit(batch.map((i) => texts[i]), owner, signal));
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
@@ -123,10 +123,11 @@ export class UseEmbedder implements Embedder {
     this.runner = undefined;
   }
 
-  private submit(texts: string[], owner: object): Promise<Float32Array> {
+  private submit(texts: string[], owner: object, signal?: AbortSignal): Promise<Float32Array> {
     if (this.workers === 0) {
       // In-process: one graph call at a time on this thread.
       const run = this.inProcessChain.then(async () => {
+        throwIfAborted(signal);
         this.runner ??= UseRunner.create().catch((e: unknown) => {
           this.runner = undefined;
           throw unavailable(e);

@@ -206,6 +206,15 @@ describe('pullModel', () => {
     expect((await listModels(dir, { manifest: m }))[0].state).toBe('partial');
   });
 
+  it('runs two concurrent pulls of one model one after the other, downloading once', async () => {
+    const m = manifest();
+    const [a, b] = await Promise.all([pullModel('tiny', { dir, manifest: m }), pullModel('tiny', { dir, manifest: m })]);
+    expect(a.state).toBe('installed');
+    expect(b.state).toBe('installed');
+    expect(server.log.filter((r) => r.path === '/repo/onnx/model.onnx')).toHaveLength(1);
+    expect(installed('onnx/model.onnx').equals(weights)).toBe(true);
+  });
+
   it('refuses an unknown model id', async () => {
     await expect(pullModel('nope', { dir, manifest: manifest() })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -50,6 +50,13 @@ describe('UseTokenizer', () => {
     expect(tokenizer.encodeTruncated(long, 128)).toEqual(upstream.tokenizer.encode(long).slice(0, 128));
     for (const text of [...scifact(40), ...odd]) expect(tokenizer.encodeTruncated(text, 128)).toEqual(upstream.tokenizer.encode(text).slice(0, 128));
   });
+  it('cuts a huge text without spaces instead of tokenising all of it', () => {
+    const blob = 'abcdefgh'.repeat(250_000); // 2 MB, one "word"
+    const t = performance.now();
+    const ids = tokenizer.encodeTruncated(blob, 128);
+    expect(ids).toHaveLength(128);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
 });
 
 describe('UseEmbedder', () => {
