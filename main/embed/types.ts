@@ -21,7 +21,7 @@ export interface Embedder {
  * the Universal Sentence Encoder shipped inside npm — no download.
  */
 export type EmbedderConfig =
-  | { kind: 'use'; /** Worker threads; 0 = in-process. Default: available cores, at most 8. */ workers?: number; batchSize?: number }
+  | { kind: 'use'; /** Worker threads; 0 = in-process. Default: available cores, at most 4. */ workers?: number; batchSize?: number }
   | {
       kind: 'transformers';
       /** A manifest id (installed under `<dataDir>/models/<id>/`) or a local model folder. */

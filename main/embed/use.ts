@@ -13,8 +13,9 @@ import { l2normalize, validateVectors } from './validate';
 /** Options of {@link UseEmbedder}. */
 export interface UseEmbedderOptions {
   /**
-   * Worker threads, each with its own model copy (~100 MB). 0 runs the model on the calling
-   * thread. Default: os.availableParallelism(), at most 8.
+   * Worker threads, each with its own model copy (~150 MB resident, measured). 0 runs the model
+   * on the calling thread. Default: os.availableParallelism(), at most 4 — beyond that memory
+   * grows faster than a desktop app should spend, and parsing and LanceDB need cores too.
    */
   workers?: number;
   /** Texts per graph call. Measured on the scifact abstracts: 8-16 is fastest, 1 is ~25% slower. */
@@ -35,7 +36,7 @@ interface Slot {
 }
 
 const DEFAULT_BATCH = 8;
-const MAX_DEFAULT_WORKERS = 8;
+const MAX_DEFAULT_WORKERS = 4;
 
 /**
  * The Universal Sentence Encoder (512-d, Apache-2.0) shipped inside the npm package
