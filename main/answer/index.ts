@@ -5,6 +5,7 @@
  */
 export { Answerer, type AnswererOptions, type AnswerStatus } from './answerer';
 export { AnswerConfig, LocalConfig, RemoteConfig, resolveChain, type AnswerConfigInput } from './config';
+export { engineAnswerDeps, loadAnswerConfig, type AnswerEngine } from './engine-deps';
 export { ChatStore, describeCost, type Chat, type ChatSummary, type ChatTurn } from './chats';
 export { checkCitations, type CheckedAnswer } from './citations';
 export { CircuitBreaker, type BreakerState, type BreakerStatus } from './breaker';
