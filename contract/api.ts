@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { AskAccepted, AskRequest, Chat, ChatEvent, ChatSummary } from './chat';
 import { type ErrorInfo } from './errors';
+
+export * from './chat';
 import {
   DocumentInfo,
   IngestAccepted,
@@ -34,6 +37,13 @@ export const api = {
   'jobs.cancel': { input: z.object({ jobId: z.string() }), output: Ok },
   'jobs.retry': { input: z.object({ jobId: z.string(), password: z.string().optional() }), output: Ok },
   'search.query': { input: SearchQuery, output: SearchResults },
+  // Cited answers (main/answer/). `chat.ask` returns at once; the answer streams as chat.event.
+  'chat.ask': { input: AskRequest, output: AskAccepted },
+  'chat.stop': { input: z.object({ askId: z.string() }), output: Ok },
+  'chat.list': { input: Empty, output: z.object({ chats: z.array(ChatSummary) }) },
+  'chat.get': { input: z.object({ chatId: z.string() }), output: Chat },
+  'chat.rename': { input: z.object({ chatId: z.string(), title: z.string().trim().min(1).max(200) }), output: Ok },
+  'chat.delete': { input: z.object({ chatId: z.string() }), output: Ok },
 } satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Api = typeof api;
@@ -42,13 +52,27 @@ export type Input<M extends Method> = z.input<Api[M]['input']>;
 export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
 export type Output<M extends Method> = z.output<Api[M]['output']>;
 
-/** What the engine implements: one async function per method. */
-export type ApiHandlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> };
+/** The answering methods: optional in ApiHandlers, filled in by the transports from the engine's answerer. */
+export type ChatMethod = Extract<Method, `chat.${string}`>;
+
+/** One handler: parsed input in, output out. */
+export type Handler<M extends Method> = (input: ParsedInput<M>) => Promise<Output<M>>;
+
+/**
+ * What the engine implements: one async function per method. The chat methods are optional so
+ * an engine without answering still satisfies it; a transport answers them NOT_FOUND then.
+ */
+export type ApiHandlers = { [M in Exclude<Method, ChatMethod>]: Handler<M> } & { [M in ChatMethod]?: Handler<M> };
+
+/** Every method implemented: what a transport serves. */
+export type FullApiHandlers = { [M in Method]: Handler<M> };
 
 /** Events streamed to clients (MessagePort in Electron, SSE over HTTP). */
 export const events = {
   'ingest.progress': IngestProgress,
   'library.changed': z.object({ docIds: z.array(z.string()) }),
+  /** A streamed answer's progress (tokens, citations, the finished turn). */
+  'chat.event': ChatEvent,
 } satisfies Record<string, z.ZodType>;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../config';
-import { generateToken, startServer, type LogFn, type TransportEngine } from '../server';
+import { canAnswer, generateToken, startServer, withAnswers, type LogFn, type TransportEngine } from '../server';
 import type { Command } from './command';
 
 /** The engine as `quarry serve` needs it: the transport's view plus a way to close it. */
@@ -121,7 +121,9 @@ export async function runServe(opts: ServeOptions, io: ServeIO): Promise<number>
   await mkdir(inboxDir, { recursive: true });
 
   const open = io.createEngine ?? (async (o: { dataDir: string }) => (await import('../engine')).createEngine(o));
-  const engine = await open({ dataDir });
+  const opened = await open({ dataDir });
+  // Answering (chat.*) is added on top of the engine when it has an answerer.
+  const engine: ServableEngine = canAnswer(opened) ? withAnswers(opened) : opened;
   const log: LogFn = (record) => {
     if (opts.verbose || record.level !== 'info') io.stderr(JSON.stringify({ time: new Date().toISOString(), ...record }));
   };

@@ -20,10 +20,15 @@ export function parseInput<M extends Method>(method: M, raw: unknown): ParsedInp
 }
 
 /** Calls one contract method with already-parsed input. */
-export function callMethod<M extends Method>(engine: TransportEngine, method: M, input: ParsedInput<M>): Promise<unknown> {
+export async function callMethod<M extends Method>(engine: TransportEngine, method: M, input: ParsedInput<M>): Promise<unknown> {
   // The handler map is indexed by a union of method names; TypeScript cannot correlate the
   // handler's parameter with `input` across that union, so the call goes through one cast.
-  const handler = engine.handlers[method] as (input: ParsedInput<M>) => Promise<unknown>;
+  const handler = engine.handlers[method] as ((input: ParsedInput<M>) => Promise<unknown>) | undefined;
+  if (!handler) {
+    throw new QuarryError('NOT_FOUND', `${method} is not available: this engine was built without it.`, {
+      hint: 'Update Quarry, or use the command line for this feature.',
+    });
+  }
   return handler(input);
 }
 
