@@ -1,12 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../contract';
 import { QuarryError } from '../util/errors';
 import type { RawPdfPage } from './pdf-pages';
-import { pdfjsModuleUrls } from './pdfjs';
+import { pdfWorkerPool } from './pdf-pool';
 import type { DocumentMeta, ExtractedDocument } from './types';
 
 /** Where a worker reads the PDF from: a path, or bytes (shared, never copied per worker). */
@@ -16,6 +13,7 @@ export type PdfSource = { path: string } | { data: Uint8Array };
 export type ToWorker =
   | { type: 'open'; source: PdfSource; password?: string; fileName?: string; wantMeta: boolean }
   | { type: 'pages'; from: number; to: number }
+  /** Drop the document; the worker stays for the next one. */
   | { type: 'close' };
 
 /** Worker → main thread. */
@@ -29,61 +27,9 @@ export type FromWorker =
 /** Stop asking for pages after this many unreadable ones in a row (bogus page counts). */
 export const MAX_CONSECUTIVE_PAGE_ERRORS = 50;
 
-/** Heap ceiling per worker: a decompression bomb kills its worker, not the app. */
-const WORKER_HEAP_MB = 768;
-
 /** Workers worth starting here: one per core, at most 4 (pdfjs gains little beyond). */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
-}
-
-// Running from TypeScript sources (tests, `node --import tsx`), the worker is a .ts file too.
-// `execArgv: ['--import', 'tsx']` does not help there: on Node 20 tsx registers its loader only
-// on the main thread (dist/esm/index.mjs checks isMainThread), so the worker starts from a tiny
-// CommonJS bootstrap that registers tsx through its API and then imports the entry.
-// The bootstrap loads pdfjs *before* registering tsx: through tsx's hooks the two 2 MB bundles
-// take ~1.2 s and ~350 MB more to load (measured), natively ~0.15 s. Loading pdfjs replaces
-// Array.prototype.push and JSON.parse/stringify on Node 20, so the bootstrap puts the natives
-// back, as loadPdfjs does (see pdfjs.ts for why).
-const SELF_URL = import.meta.url;
-const RUNNING_TS = /\.[cm]?ts$/.test(new URL(SELF_URL).pathname);
-const WORKER_URL = new URL(RUNNING_TS ? './pdf-worker.ts' : './pdf-worker.js', SELF_URL);
-const TSX_BOOTSTRAP = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const saved = [Array.prototype.push, JSON.parse, JSON.stringify];
-  try {
-    for (const url of workerData.preload) await import(url);
-  } finally {
-    [Array.prototype.push, JSON.parse, JSON.stringify] = saved;
-  }
-  const api = await import(workerData.tsxApi);
-  (api.register || api.default.register)();
-  await import(workerData.entry);
-})().catch((e) => parentPort.postMessage({ type: 'fatal', message: String((e && e.stack) || e) }));
-`;
-
-let tsxApiUrl: string | undefined;
-
-/** tsx's ESM API entry. require.resolve would give the CommonJS build, which cannot register ESM hooks. */
-function resolveTsxEsmApi(): string {
-  if (!tsxApiUrl) {
-    const req = createRequire(SELF_URL);
-    const pkgFile = req.resolve('tsx/package.json');
-    const pkg = req(pkgFile) as { exports: Record<string, { import?: string | { default: string } }> };
-    const entry = pkg.exports['./esm/api']?.import;
-    const rel = typeof entry === 'string' ? entry : entry?.default;
-    if (!rel) throw new Error('tsx does not export ./esm/api');
-    tsxApiUrl = pathToFileURL(path.join(path.dirname(pkgFile), rel)).href;
-  }
-  return tsxApiUrl;
-}
-
-function spawnWorker(): Worker {
-  const common = { execArgv: [] as string[], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false };
-  if (!RUNNING_TS) return new Worker(WORKER_URL, common);
-  const workerData = { tsxApi: resolveTsxEsmApi(), preload: pdfjsModuleUrls(), entry: WORKER_URL.href };
-  return new Worker(TSX_BOOTSTRAP, { ...common, eval: true, workerData });
 }
 
 /** What a parallel run hands back: pages in order, plus what the first worker learnt on opening. */
@@ -111,8 +57,9 @@ function chunkSize(pages: number, workers: number): number {
 /**
  * Extracts a PDF's pages across worker threads: every worker opens the document, then pulls
  * chunks of pages from a shared queue (so a slow stretch of pages does not idle the others);
- * pages are merged in order. A worker that dies (out of memory on a bomb page, a crash in
- * pdfjs) fails the run with PDF_MALFORMED; an abort terminates all workers (CANCELLED).
+ * pages are merged in order. Workers come from a pool and go back to it after a clean run. A
+ * worker that dies (out of memory on a bomb page, a crash in pdfjs) fails the run with
+ * PDF_MALFORMED; an abort terminates the run's workers (CANCELLED).
  */
 export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise<ParallelResult> {
   const count = Math.max(1, Math.min(opts.workers, opts.numPagesHint ? Math.ceil(opts.numPagesHint / 4) : opts.workers));
@@ -132,6 +79,7 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
     let meta: DocumentMeta | undefined;
     let warnings: ExtractedDocument['warnings'] = [];
     let received = 0;
+    let opened = 0;
     let failuresInRow = 0;
     let stoppedEarly = false;
     let settled = false;
@@ -140,7 +88,10 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
+      for (const w of workers) {
+        if (err) pdfWorkerPool.discard(w);
+        else pdfWorkerPool.release(w, defaultWorkerCount());
+      }
       if (err) {
         reject(err);
         return;
@@ -160,19 +111,20 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
         outstanding.set(w, (outstanding.get(w) ?? 0) + 1);
       }
       const busy = [...outstanding.values()].some((n) => n > 0);
-      if (!busy && (queue.length === 0 || stoppedEarly) && total >= 0) finish(null);
+      // Wait for every worker to have opened, so the metadata of worker 0 is in.
+      if (!busy && (queue.length === 0 || stoppedEarly) && opened === workers.length) finish(null);
     };
-    const onMessage = (w: Worker, msg: FromWorker): void => {
+    const onMessage = (w: Worker, index: number, msg: FromWorker): void => {
       if (settled) return;
       switch (msg.type) {
         case 'opened':
+          opened++;
+          if (index === 0) meta = msg.meta;
           if (total < 0) {
             total = msg.numPages;
-            meta = msg.meta;
             warnings = msg.warnings;
             const size = chunkSize(total, count);
             for (let p = 1; p <= total; p += size) queue.push([p, Math.min(total, p + size - 1)]);
-            if (total === 0) finish(null);
           }
           feed(w);
           return;
@@ -201,16 +153,14 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
       return;
     }
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    for (let i = 0; i < count; i++) {
-      let w: Worker;
-      try {
-        w = spawnWorker();
-      } catch (e) {
-        finish(new QuarryError('INTERNAL', `Could not start a PDF worker: ${(e as Error).message}`, { cause: e }));
-        return;
-      }
-      workers.push(w);
-      w.on('message', (m: FromWorker) => onMessage(w, m));
+    try {
+      workers.push(...pdfWorkerPool.acquire(count));
+    } catch (e) {
+      finish(new QuarryError('INTERNAL', `Could not start a PDF worker: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    workers.forEach((w, i) => {
+      w.on('message', (m: FromWorker) => onMessage(w, i, m));
       w.on('error', (e: Error) => {
         const oom = (e as Error & { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
         finish(new QuarryError('PDF_MALFORMED', oom ? 'The PDF needs more memory than a document may use (a decompression bomb?).' : `The PDF reader crashed: ${e.message}`, { cause: e }));
@@ -219,6 +169,6 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
         if (!settled) finish(new QuarryError('PDF_MALFORMED', `The PDF reader stopped unexpectedly (exit code ${code}).`));
       });
       w.postMessage({ type: 'open', source: shared, password: opts.password, fileName: opts.fileName, wantMeta: i === 0 } satisfies ToWorker);
-    }
+    });
   });
 }

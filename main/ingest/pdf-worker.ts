@@ -10,6 +10,7 @@ import { readPdfMeta } from './pdf-meta';
 import { readPdfPage } from './pdf-pages';
 import { openPdf, toPdfError, type PdfDocument } from './pdfjs';
 
+const PAGES_IN_FLIGHT = 2;
 const port = parentPort;
 let doc: PdfDocument | null = null;
 let chain: Promise<void> = Promise.resolve();
@@ -21,6 +22,8 @@ function post(msg: FromWorker): void {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'open': {
+      await doc?.destroy().catch(() => undefined);
+      doc = null;
       const data = 'path' in msg.source ? new Uint8Array(await readFile(msg.source.path)) : msg.source.data;
       const opened = await openPdf(data, { password: msg.password, fileName: msg.fileName });
       doc = opened.doc;
@@ -29,15 +32,24 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     }
     case 'pages': {
-      if (!doc) throw new Error('pages requested before the document was opened');
-      for (let n = msg.from; n <= msg.to; n++) post({ type: 'page', page: await readPdfPage(doc, n) });
+      const current = doc;
+      if (!current) throw new Error('pages requested before the document was opened');
+      // Two pages in flight: while one waits for pdfjs's asynchronous inflate (zlib on the
+      // thread pool), the other keeps the CPU busy.
+      let next = msg.from;
+      const lane = async (): Promise<void> => {
+        while (next <= msg.to) {
+          const n = next++;
+          post({ type: 'page', page: await readPdfPage(current, n) });
+        }
+      };
+      await Promise.all(Array.from({ length: PAGES_IN_FLIGHT }, lane));
       post({ type: 'chunkDone' });
       return;
     }
     case 'close': {
       await doc?.destroy().catch(() => undefined);
       doc = null;
-      port?.close();
       return;
     }
   }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractFile, extractPdf, extractPdfParallel } from '../../main/ingest';
+import { closePdfWorkerPool, pdfWorkerPool } from '../../main/ingest/pdf-pool';
 import { QuarryError } from '../../main/util/errors';
 import { sharedPath, tempDir } from '../helpers/shared';
 
@@ -69,5 +70,20 @@ describe('parallel PDF extraction (worker threads)', () => {
     }
     const withPassword = await extractPdfParallel(locked, { workers: 2, password: 'password' });
     expect(withPassword.pages[0].text.length).toBeGreaterThan(5);
+  });
+
+  it('keeps workers warm between documents and drops them after a failure', { timeout: 60_000 }, async () => {
+    await closePdfWorkerPool();
+    expect(pdfWorkerPool.idleCount).toBe(0);
+    const file = LONG('pdfjs__TAMReview.pdf');
+    const first = await extractPdfParallel(file, { workers: 2 });
+    expect(pdfWorkerPool.idleCount).toBe(2);
+    const again = await extractPdfParallel(file, { workers: 2 });
+    expect(again.pages).toEqual(first.pages);
+    expect(pdfWorkerPool.idleCount).toBe(2);
+    const locked = sharedPath('corpus', 'pdf', 'encrypted', 'unstructured__password.pdf');
+    expect(await codeOf(extractPdfParallel(locked, { workers: 2 }))).toBe('PDF_PASSWORD_REQUIRED');
+    expect(pdfWorkerPool.idleCount).toBe(0);
+    await closePdfWorkerPool();
   });
 });

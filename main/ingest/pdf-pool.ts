@@ -1,0 +1,152 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { pdfjsModuleUrls } from './pdfjs';
+
+/** Heap ceiling per worker: a decompression bomb kills its worker, not the app. */
+const WORKER_HEAP_MB = 768;
+
+// Running from TypeScript sources (tests, `node --import tsx`), the worker is a .ts file too.
+// `execArgv: ['--import', 'tsx']` does not help there: on Node 20 tsx registers its loader only
+// on the main thread (dist/esm/index.mjs checks isMainThread), so the worker starts from a tiny
+// CommonJS bootstrap that registers tsx through its API and then imports the entry.
+// The bootstrap loads pdfjs *before* registering tsx: through tsx's hooks the two 2 MB bundles
+// take ~1.2 s and ~350 MB more to load (measured), natively ~0.15 s. Loading pdfjs replaces
+// Array.prototype.push and JSON.parse/stringify on Node 20, so the bootstrap puts the natives
+// back, as loadPdfjs does (see pdfjs.ts for why).
+const SELF_URL = import.meta.url;
+const RUNNING_TS = /\.[cm]?ts$/.test(new URL(SELF_URL).pathname);
+const WORKER_URL = new URL(RUNNING_TS ? './pdf-worker.ts' : './pdf-worker.js', SELF_URL);
+const TSX_BOOTSTRAP = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const saved = [Array.prototype.push, JSON.parse, JSON.stringify];
+  try {
+    for (const url of workerData.preload) await import(url);
+  } finally {
+    [Array.prototype.push, JSON.parse, JSON.stringify] = saved;
+  }
+  const api = await import(workerData.tsxApi);
+  (api.register || api.default.register)();
+  await import(workerData.entry);
+})().catch((e) => parentPort.postMessage({ type: 'fatal', message: String((e && e.stack) || e) }));
+`;
+
+let tsxApiUrl: string | undefined;
+
+/** tsx's ESM API entry. require.resolve would give the CommonJS build, which cannot register ESM hooks. */
+function resolveTsxEsmApi(): string {
+  if (!tsxApiUrl) {
+    const req = createRequire(SELF_URL);
+    const pkgFile = req.resolve('tsx/package.json');
+    const pkg = req(pkgFile) as { exports: Record<string, { import?: string | { default: string } }> };
+    const entry = pkg.exports['./esm/api']?.import;
+    const rel = typeof entry === 'string' ? entry : entry?.default;
+    if (!rel) throw new Error('tsx does not export ./esm/api');
+    tsxApiUrl = pathToFileURL(path.join(path.dirname(pkgFile), rel)).href;
+  }
+  return tsxApiUrl;
+}
+
+/** Starts one PDF worker thread (through the tsx bootstrap when running from sources). */
+export function spawnWorker(): Worker {
+  const common = { execArgv: [] as string[], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false };
+  if (!RUNNING_TS) return new Worker(WORKER_URL, common);
+  const workerData = { tsxApi: resolveTsxEsmApi(), preload: pdfjsModuleUrls(), entry: WORKER_URL.href };
+  return new Worker(TSX_BOOTSTRAP, { ...common, eval: true, workerData });
+}
+
+/** Idle workers wait this long for the next PDF before they exit. */
+const IDLE_MS = 30_000;
+
+/**
+ * Removes the listeners a run or the pool attached. Never `removeAllListeners()` without a
+ * name: Worker keeps its message port started through its own newListener/removeListener
+ * hooks, and dropping those leaves the next run's messages undelivered (a hang).
+ */
+function detach(worker: Worker): void {
+  for (const event of ['message', 'error', 'exit', 'online', 'messageerror'] as const) worker.removeAllListeners(event);
+}
+
+/**
+ * Keeps PDF workers alive between documents: starting one costs ~0.3-0.5 s (a thread, tsx,
+ * pdfjs), which a folder of PDFs would otherwise pay per file. Idle workers are unref'd so they
+ * never keep the process alive, and exit after IDLE_MS. Only workers that finished a run cleanly
+ * come back; after an error or an abort they are terminated instead.
+ */
+class PdfWorkerPool {
+  private idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+
+  /** Up to `count` workers: idle ones first, new ones for the rest. */
+  acquire(count: number): Worker[] {
+    const out: Worker[] = [];
+    while (out.length < count && this.idle.length > 0) {
+      const { worker, timer } = this.idle.pop() as { worker: Worker; timer: NodeJS.Timeout };
+      clearTimeout(timer);
+      detach(worker);
+      worker.ref();
+      out.push(worker);
+    }
+    while (out.length < count) out.push(spawnWorker());
+    return out;
+  }
+
+  /** Takes back a worker whose run ended cleanly; it closes its document and waits. */
+  release(worker: Worker, keepAtMost: number): void {
+    detach(worker);
+    if (this.idle.length >= keepAtMost) {
+      void worker.terminate();
+      return;
+    }
+    worker.postMessage({ type: 'close' });
+    worker.unref();
+    const drop = (): void => {
+      this.idle = this.idle.filter((e) => e.worker !== worker);
+    };
+    const timer = setTimeout(() => {
+      drop();
+      void worker.terminate();
+    }, IDLE_MS);
+    timer.unref();
+    worker.once('exit', drop);
+    worker.on('error', drop);
+    this.idle.push({ worker, timer });
+  }
+
+  /** Terminates a worker whose state is unknown (error, abort). */
+  discard(worker: Worker): void {
+    detach(worker);
+    worker.on('error', () => undefined);
+    void worker.terminate();
+  }
+
+  /** Terminates every idle worker. */
+  async close(): Promise<void> {
+    const idle = this.idle;
+    this.idle = [];
+    await Promise.all(
+      idle.map(({ worker, timer }) => {
+        clearTimeout(timer);
+        detach(worker);
+        return worker.terminate();
+      }),
+    );
+  }
+
+  /** How many workers are waiting (for tests). */
+  get idleCount(): number {
+    return this.idle.length;
+  }
+}
+
+/** The process-wide pool of PDF workers. */
+export const pdfWorkerPool = new PdfWorkerPool();
+
+/**
+ * Ends all idle PDF workers now (app shutdown, tests, cold-start benchmarks). Running
+ * extractions are not affected.
+ */
+export function closePdfWorkerPool(): Promise<void> {
+  return pdfWorkerPool.close();
+}
