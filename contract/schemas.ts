@@ -121,6 +121,8 @@ export const JobInfo = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   docId: z.string().optional(),
+  /** The file was already in the library with the same content. */
+  unchanged: z.boolean().optional(),
   error: ErrorInfo.optional(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;

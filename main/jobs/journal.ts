@@ -30,10 +30,16 @@ export class JobJournal {
   private constructor(
     private readonly file: string,
     readonly jobs: Map<string, JobRecord>,
+    private readonly readOnly: boolean,
   ) {}
 
-  static async open(dataDir: string, keepFinished = 2000): Promise<JobJournal> {
-    await mkdir(dataDir, { recursive: true });
+  /**
+   * Loads the journal. A read-only journal (a reader beside a running writer) never rewrites
+   * the file: compaction would race with the writer's appends.
+   */
+  static async open(dataDir: string, opts: { readOnly?: boolean; keepFinished?: number } = {}): Promise<JobJournal> {
+    const keepFinished = opts.keepFinished ?? 2000;
+    if (!opts.readOnly) await mkdir(dataDir, { recursive: true });
     const file = path.join(dataDir, 'jobs.jsonl');
     const jobs = new Map<string, JobRecord>();
     try {
@@ -50,18 +56,20 @@ export class JobJournal {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
+    if (opts.readOnly) return new JobJournal(file, jobs, true);
     // Jobs that were running when the process died start again.
     for (const j of jobs.values()) if (j.state === 'running') j.state = 'queued';
     // Compact: keep unfinished jobs and the most recent finished ones.
     const finished = [...jobs.values()].filter((j) => j.state !== 'queued').sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
     for (const j of finished.slice(0, Math.max(0, finished.length - keepFinished))) jobs.delete(j.jobId);
-    const journal = new JobJournal(file, jobs);
+    const journal = new JobJournal(file, jobs, false);
     await journal.rewrite();
     return journal;
   }
 
   /** Records a job's new state durably before it is acted on. */
   async put(rec: JobRecord): Promise<void> {
+    if (this.readOnly) throw new Error('The job journal was opened read-only.');
     this.jobs.set(rec.jobId, rec);
     await appendFile(this.file, JSON.stringify(rec) + '\n', { flush: true });
   }

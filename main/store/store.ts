@@ -60,6 +60,8 @@ export function chunkTableName(embedderId: string): string {
 export class Store {
   private ftsReady = false;
   private vectorIndexed = false;
+  /** Writes run one at a time: concurrent commits (two jobs creating the first index) conflict. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly db: lancedb.Connection,
@@ -68,6 +70,12 @@ export class Store {
     private chunks: lancedb.Table,
     readonly opts: Required<StoreOptions>,
   ) {}
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(fn, fn);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
 
   static async open(dir: string, opts: StoreOptions): Promise<Store> {
     await mkdir(dir, { recursive: true });
@@ -107,15 +115,19 @@ export class Store {
   }
 
   async upsertDocument(doc: DocumentRecord): Promise<void> {
-    await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([documentToRow(doc)]);
+    return this.exclusive(async () => {
+      await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([documentToRow(doc)]);
+    });
   }
 
   /** Removes a document and everything derived from it. Chunks go first: never orphans. */
   async deleteDocument(docId: string): Promise<void> {
-    const where = `doc_id = ${sqlString(docId)}`;
-    await this.chunks.delete(where);
-    await this.pages.delete(where);
-    await this.docs.delete(where);
+    return this.exclusive(async () => {
+      const where = `doc_id = ${sqlString(docId)}`;
+      await this.chunks.delete(where);
+      await this.pages.delete(where);
+      await this.docs.delete(where);
+    });
   }
 
   /**
@@ -124,18 +136,23 @@ export class Store {
    * of the old ones that are gone).
    */
   async replaceChunks(docId: string, collection: string, chunks: Chunk[], vectors: Float32Array[], headingPrefix: string): Promise<void> {
-    const rows = chunks.map((c, i) => chunkRow(docId, collection, c, vectors[i], headingPrefix));
-    const where = `doc_id = ${sqlString(docId)}`;
-    if (rows.length === 0) {
-      await this.chunks.delete(where);
-      return;
-    }
-    await this.chunks
-      .mergeInsert('id')
-      .whenMatchedUpdateAll()
-      .whenNotMatchedInsertAll()
-      .whenNotMatchedBySourceDelete({ where })
-      .execute(rows);
+    return this.exclusive(async () => {
+      const rows = chunks.map((c, i) => chunkRow(docId, collection, c, vectors[i], headingPrefix));
+      const where = `doc_id = ${sqlString(docId)}`;
+      if (rows.length === 0) {
+        await this.chunks.delete(where);
+        return;
+      }
+      await this.chunks
+        .mergeInsert('id')
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .whenNotMatchedBySourceDelete({ where })
+        .execute(rows);
+      // Full-text search needs the index to exist; rows added after it are searched unindexed
+      // until the next optimize, so the first document is searchable at once.
+      if (!this.ftsReady) await this.buildIndexes();
+    });
   }
 
   /**
@@ -143,22 +160,29 @@ export class Store {
    * (bulk loads such as evaluation corpora); re-ingestion goes through replaceChunks.
    */
   async addChunkBatch(items: { docId: string; collection: string; chunks: Chunk[]; vectors: Float32Array[]; heading: string }[]): Promise<void> {
-    const rows = items.flatMap((it) => it.chunks.map((c, i) => chunkRow(it.docId, it.collection, c, it.vectors[i], it.heading)));
-    if (rows.length) await this.chunks.add(rows);
+    return this.exclusive(async () => {
+      const rows = items.flatMap((it) => it.chunks.map((c, i) => chunkRow(it.docId, it.collection, c, it.vectors[i], it.heading)));
+      if (rows.length) await this.chunks.add(rows);
+      if (!this.ftsReady) await this.buildIndexes();
+    });
   }
 
   async upsertDocuments(docs: DocumentRecord[]): Promise<void> {
-    if (docs.length) await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(docs.map(documentToRow));
+    return this.exclusive(async () => {
+      if (docs.length) await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(docs.map(documentToRow));
+    });
   }
 
   async replacePages(docId: string, pages: { page: number; text: string }[]): Promise<void> {
-    const where = `doc_id = ${sqlString(docId)}`;
-    const rows = pages.map((p) => ({ id: `${docId}:p${p.page}`, doc_id: docId, page: p.page, text: p.text }));
-    if (rows.length === 0) {
-      await this.pages.delete(where);
-      return;
-    }
-    await this.pages.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(rows);
+    return this.exclusive(async () => {
+      const where = `doc_id = ${sqlString(docId)}`;
+      const rows = pages.map((p) => ({ id: `${docId}:p${p.page}`, doc_id: docId, page: p.page, text: p.text }));
+      if (rows.length === 0) {
+        await this.pages.delete(where);
+        return;
+      }
+      await this.pages.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(rows);
+    });
   }
 
   async getPage(docId: string, page: number): Promise<string | undefined> {
@@ -189,13 +213,15 @@ export class Store {
 
   /** Deletes chunks and pages whose document is gone (a removal cut short by a crash). */
   async sweepOrphans(liveDocIds: Set<string>): Promise<number> {
-    const orphans = [...(await this.chunkDocIds())].filter((d) => !liveDocIds.has(d));
-    if (orphans.length === 0) return 0;
-    const where = `doc_id IN (${orphans.map(sqlString).join(',')})`;
-    const n = await this.chunks.countRows(where);
-    await this.chunks.delete(where);
-    await this.pages.delete(where);
-    return n;
+    return this.exclusive(async () => {
+      const orphans = [...(await this.chunkDocIds())].filter((d) => !liveDocIds.has(d));
+      if (orphans.length === 0) return 0;
+      const where = `doc_id IN (${orphans.map(sqlString).join(',')})`;
+      const n = await this.chunks.countRows(where);
+      await this.chunks.delete(where);
+      await this.pages.delete(where);
+      return n;
+    });
   }
 
   // ---- search primitives -----------------------------------------------------------------
@@ -210,6 +236,10 @@ export class Store {
 
   /** BM25 over the text (and boosted heading) fields. */
   async textSearch(query: string | lancedb.FullTextQuery, limit: number, where?: string): Promise<ScoredRow[]> {
+    if (!this.ftsReady) {
+      await this.refreshIndexState(); // another process may have built it
+      if (!this.ftsReady) return []; // no chunk was ever written
+    }
     let q = this.chunks.query().fullTextSearch(query).select([...CHUNK_COLUMNS, '_score']).limit(limit);
     if (where) q = q.where(where);
     return (await q.toArray()) as ScoredRow[];
@@ -219,6 +249,10 @@ export class Store {
 
   /** Creates missing indexes. Cheap when they exist; new rows stay searchable unindexed. */
   async ensureIndexes(): Promise<void> {
+    return this.exclusive(() => this.buildIndexes());
+  }
+
+  private async buildIndexes(): Promise<void> {
     const rows = await this.chunks.countRows();
     if (rows === 0) return;
     if (!this.ftsReady) {
@@ -241,9 +275,11 @@ export class Store {
 
   /** Compacts files, folds new rows into the indexes and drops old versions. */
   async optimize(): Promise<void> {
-    for (const t of [this.chunks, this.docs, this.pages]) {
-      await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-    }
+    return this.exclusive(async () => {
+      for (const t of [this.chunks, this.docs, this.pages]) {
+        await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
+      }
+    });
   }
 
   close(): void {

@@ -1,0 +1,254 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  IngestRequest,
+  SearchQuery,
+  type ApiHandlers,
+  type EventName,
+  type EventPayload,
+  type FusionConfig,
+  type LibraryStatus,
+} from '../contract';
+import { Answerer } from './answer/answerer';
+import { ChatStore } from './answer/chats';
+import { loadSettings, type EmbedderSettings, type Settings } from './config';
+import { createEmbedder } from './embed';
+import type { Embedder } from './embed/types';
+import { JobJournal, type JobRecord } from './jobs/journal';
+import { IngestQueue } from './jobs/queue';
+import { expandPaths } from './library';
+import { defaultFusion } from './search/fusion';
+import { Searcher } from './search/searcher';
+import { DataDirLock } from './store/lock';
+import { Store, type DocumentRecord } from './store/store';
+import { QuarryError } from './util/errors';
+import { joinOverlapping } from './util/text';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** Overrides the embedder in settings.json. */
+  embedder?: EmbedderSettings;
+  /** Readers (search, docs, status) take no lock and change nothing on disk. */
+  readOnly?: boolean;
+  /** How long a writer waits for another process's lock before failing (ms). */
+  lockWaitMs?: number;
+  concurrency?: number;
+  vectorIndexThreshold?: number;
+  /** Run queued jobs left by an earlier process (default true for writers). */
+  resume?: boolean;
+}
+
+type Listener<E extends EventName> = (p: EventPayload<E>) => void;
+
+/**
+ * The engine: ingestion, storage, search — one object that the CLI, the HTTP server and the
+ * Electron main process all drive through `handlers` (the contract).
+ */
+export interface Engine {
+  readonly dataDir: string;
+  readonly handlers: ApiHandlers;
+  readonly store: Store;
+  readonly searcher: Searcher;
+  readonly queue: IngestQueue;
+  on<E extends EventName>(event: E, fn: Listener<E>): () => void;
+  filePath(docId: string): Promise<string>;
+  documents(): ReadonlyMap<string, DocumentRecord>;
+  embedder(): Promise<Embedder>;
+  fusion(): FusionConfig;
+  /** The answerer (created on first use): extractive, local and remote providers over this library. */
+  answerer(): Promise<Answerer>;
+  /** Builds missing indexes (FTS, scalar, vector past its threshold). */
+  maintain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const dataDir = path.resolve(opts.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const lock = opts.readOnly ? undefined : await DataDirLock.acquire(dataDir, { waitMs: opts.lockWaitMs ?? 0 });
+  try {
+    const settings: Settings = await loadSettings(dataDir);
+    const embedderSettings = opts.embedder ?? settings.embedder;
+    const embedderInstance = await createEmbedder(embedderSettings, { dataDir, cacheDir: path.join(dataDir, 'embed-cache') });
+    const info = embedderInstance.info;
+    const store = await Store.open(path.join(dataDir, 'lancedb'), { embedderId: info.id, dimension: info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold });
+    const catalog = new Map((await store.loadDocuments()).map((d) => [d.docId, d]));
+    const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+    const emit = <E extends EventName>(e: E, p: EventPayload<E>): void => {
+      for (const fn of listeners.get(e) ?? []) fn(p);
+    };
+    const fusion = (): FusionConfig => settings.fusion[info.id] ?? defaultFusion(info.id);
+    const embedder = async (): Promise<Embedder> => embedderInstance;
+
+    const putDoc = async (doc: DocumentRecord): Promise<void> => {
+      await store.upsertDocument(doc);
+      catalog.set(doc.docId, doc);
+      emit('library.changed', { docIds: [doc.docId] });
+    };
+    const searcher = new Searcher({ store, embedder, docs: () => catalog, fusion });
+    const journal = await JobJournal.open(dataDir, { readOnly: opts.readOnly });
+    const queue = new IngestQueue(
+      journal,
+      {
+        store,
+        embedder,
+        getDoc: (id) => catalog.get(id),
+        putDoc,
+        embedBatchSize: settings.ingest.embedBatchSize,
+        onDone: () => undefined,
+        onFailed: async (job: JobRecord, docId: string) => {
+          const doc = catalog.get(docId);
+          // A document that was searchable keeps serving its old chunks; only new ones fail.
+          if (doc && doc.status !== 'ready') await putDoc({ ...doc, status: 'failed', error: job.error });
+        },
+      },
+      { concurrency: opts.concurrency ?? settings.ingest.concurrency, maxAttempts: 3, retryBaseMs: 1000 },
+    );
+    queue.on((p) => emit('ingest.progress', p));
+
+    let maintaining: Promise<void> | undefined;
+    const maintain = (): Promise<void> => {
+      maintaining ??= store.ensureIndexes().finally(() => (maintaining = undefined));
+      return maintaining;
+    };
+    if (!opts.readOnly) {
+      // Chunks whose document row is gone (a removal cut short) are deleted.
+      await store.sweepOrphans(new Set(catalog.keys()));
+      queue.on(() => {
+        if (queue.idle) void maintain().catch(() => undefined);
+      });
+      if (opts.resume !== false) queue.resume();
+    }
+
+    const requireDoc = (docId: string): DocumentRecord => {
+      const d = catalog.get(docId);
+      if (!d) throw new QuarryError('NOT_FOUND', `No document ${docId} in the library.`);
+      return d;
+    };
+    const writable = (): void => {
+      if (opts.readOnly) throw new QuarryError('INVALID_INPUT', 'This engine was opened read-only.');
+    };
+
+    const handlers: ApiHandlers = {
+      'library.ingest': async (input) => {
+        writable();
+        const req = IngestRequest.parse(input);
+        const files = await expandPaths(req.paths);
+        const jobIds = await queue.enqueue(files, { collection: req.collection, tags: req.tags, password: req.password });
+        return { jobIds };
+      },
+      'library.documents': async ({ collection }) => ({
+        documents: [...catalog.values()].filter((d) => !collection || d.collection === collection).map(({ mtimeMs: _m, ...d }) => d),
+      }),
+      'library.remove': async ({ docId }) => {
+        writable();
+        requireDoc(docId);
+        await store.deleteDocument(docId);
+        catalog.delete(docId);
+        emit('library.changed', { docIds: [docId] });
+        return { ok: true as const };
+      },
+      'library.setTags': async ({ docId, tags }) => {
+        writable();
+        await putDoc({ ...requireDoc(docId), tags: [...new Set(tags)] });
+        return { ok: true as const };
+      },
+      'library.reindex': async ({ docId, password }) => {
+        writable();
+        const d = requireDoc(docId);
+        // Forget the hash so the file is read again even if unchanged.
+        catalog.set(docId, { ...d, contentHash: '' });
+        const jobIds = await queue.enqueue([d.path], { collection: d.collection, tags: d.tags, password });
+        return { jobIds };
+      },
+      'library.status': async () => status(),
+      'library.page': async ({ docId, page }) => {
+        const d = requireDoc(docId);
+        if (page > Math.max(1, d.pages)) throw new QuarryError('NOT_FOUND', `${d.name} has ${d.pages} page(s); there is no page ${page}.`);
+        return { docId, page, pages: d.pages, text: (await store.getPage(docId, page)) ?? '', format: d.format };
+      },
+      'jobs.list': async () => ({ jobs: queue.list(), progress: queue.progress() }),
+      'jobs.cancel': async ({ jobId }) => {
+        await queue.cancel(jobId);
+        return { ok: true as const };
+      },
+      'jobs.retry': async ({ jobId, password }) => {
+        writable();
+        await queue.retry(jobId, password);
+        return { ok: true as const };
+      },
+      'search.query': async (input) => searcher.search(SearchQuery.parse(input)),
+    };
+
+    async function status(): Promise<LibraryStatus> {
+      const collections = new Map<string, number>();
+      for (const d of catalog.values()) collections.set(d.collection, (collections.get(d.collection) ?? 0) + 1);
+      const failures = [...catalog.values()]
+        .filter((d) => d.status === 'failed' && d.error)
+        .map((d) => ({ path: d.path, code: d.error!.code, message: d.error!.message, hint: d.error!.hint }));
+      return {
+        dataDir,
+        documents: catalog.size,
+        chunks: await store.countChunks(),
+        collections: [...collections].map(([name, documents]) => ({ name, documents })),
+        embedder: info,
+        fusion: fusion(),
+        jobs: queue.counts(),
+        failures,
+        indexes: store.indexState,
+      };
+    }
+
+    let answerer: Promise<Answerer> | undefined;
+    const getAnswerer = (): Promise<Answerer> =>
+      (answerer ??= (async () => {
+        const chats = opts.readOnly ? undefined : await ChatStore.create(path.join(dataDir, 'chats'));
+        return new Answerer(
+          settings.answer ?? {},
+          {
+            search: (q) => searcher.search(SearchQuery.parse(q)),
+            expandSection: async (sectionId) => {
+              const rows = await store.chunksBySection(sectionId);
+              return rows.length ? joinOverlapping(rows.map((r) => r.text)) : undefined;
+            },
+            embedder: embedderInstance,
+          },
+          { chats, modelsDir: path.join(dataDir, 'models') },
+        );
+      })());
+
+    let closed = false;
+    return {
+      dataDir,
+      handlers,
+      store,
+      searcher,
+      queue,
+      on(event, fn) {
+        const set = listeners.get(event) ?? new Set();
+        set.add(fn as (p: unknown) => void);
+        listeners.set(event, set);
+        return () => set.delete(fn as (p: unknown) => void);
+      },
+      filePath: async (docId) => requireDoc(docId).path,
+      documents: () => catalog,
+      embedder,
+      fusion,
+      maintain,
+      answerer: getAnswerer,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await queue.close();
+        if (answerer) await (await answerer).close();
+        await maintaining?.catch(() => undefined);
+        await embedderInstance.close();
+        store.close();
+        await lock?.release();
+      },
+    };
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { chunkDocument } from '../chunk/chunker';
+import type { Embedder } from '../embed/types';
+import { extractFile } from '../ingest';
+import type { ExtractedDocument } from '../ingest/types';
+import type { DocumentRecord, Store } from '../store/store';
+import { QuarryError } from '../util/errors';
+
+export interface PipelineDeps {
+  store: Store;
+  embedder: () => Promise<Embedder>;
+  /** The current catalog entry for a document id, if any. */
+  getDoc(docId: string): DocumentRecord | undefined;
+  /** Publishes a catalog change (memory and store). */
+  putDoc(doc: DocumentRecord): Promise<void>;
+  embedBatchSize: number;
+}
+
+export interface FileTask {
+  path: string;
+  collection: string;
+  tags: string[];
+  password?: string;
+  signal: AbortSignal;
+  onProgress(p: { stage: 'parse' | 'chunk' | 'embed' | 'index'; pagesDone?: number; pagesTotal?: number; chunksDone?: number; chunksTotal?: number }): void;
+}
+
+export type FileOutcome = { kind: 'indexed'; doc: DocumentRecord } | { kind: 'unchanged'; doc: DocumentRecord };
+
+/** A document's id: stable for a file path within a collection, so re-ingesting replaces it. */
+export function docIdFor(absPath: string, collection: string): string {
+  return createHash('sha256').update(`${collection}\0${absPath}`).digest('hex').slice(0, 20);
+}
+
+export async function hashFile(file: string, signal?: AbortSignal): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file, { signal })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+async function statOrFail(file: string) {
+  try {
+    return await stat(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new QuarryError('FILE_NOT_FOUND', `${file} does not exist (it may have been moved or deleted).`, { hint: 'Check the path, or remove the document from the library.' });
+    }
+    throw new QuarryError('READ_FAILED', `Cannot read ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Ingests one file: hash → (unchanged? stop) → extract → chunk → embed → replace the
+ * document's pages and chunks → publish the catalog entry. Every step is idempotent, so a job
+ * cut short by a crash simply runs again.
+ */
+export async function processFile(task: FileTask, deps: PipelineDeps): Promise<FileOutcome> {
+  const abs = path.resolve(task.path);
+  const before = await statOrFail(abs);
+  if (before.isDirectory()) throw new QuarryError('INVALID_INPUT', `${abs} is a folder.`);
+  const docId = docIdFor(abs, task.collection);
+  const existing = deps.getDoc(docId);
+  const contentHash = await hashFile(abs, task.signal);
+  if (existing && existing.status === 'ready' && existing.contentHash === contentHash) {
+    if (task.tags.some((t) => !existing.tags.includes(t))) {
+      const doc = { ...existing, tags: [...new Set([...existing.tags, ...task.tags])] };
+      await deps.putDoc(doc);
+      return { kind: 'unchanged', doc };
+    }
+    return { kind: 'unchanged', doc: existing };
+  }
+
+  const base: DocumentRecord = {
+    docId,
+    name: path.basename(abs),
+    path: abs,
+    format: existing?.format ?? 'text',
+    collection: task.collection,
+    tags: [...new Set([...(existing?.tags ?? []), ...task.tags])],
+    pages: existing?.pages ?? 0,
+    pagesNeedingOcr: existing?.pagesNeedingOcr ?? 0,
+    chunks: existing?.chunks ?? 0,
+    bytes: before.size,
+    mtimeMs: before.mtimeMs,
+    contentHash: existing?.contentHash ?? '',
+    addedAt: existing?.addedAt ?? new Date().toISOString(),
+    // A document being re-indexed keeps serving its old chunks until the new ones replace them.
+    status: existing?.status === 'ready' ? 'ready' : 'processing',
+    warnings: existing?.warnings ?? [],
+  };
+  if (!existing) await deps.putDoc(base);
+
+  task.onProgress({ stage: 'parse', pagesDone: 0 });
+  const extracted: ExtractedDocument = await extractFile(abs, {
+    password: task.password,
+    signal: task.signal,
+    onPage: (done, total) => task.onProgress({ stage: 'parse', pagesDone: done, pagesTotal: total }),
+  });
+  task.signal.throwIfAborted();
+
+  task.onProgress({ stage: 'chunk' });
+  const chunks = chunkDocument(docId, extracted);
+  const embedder = await deps.embedder();
+  const vectors: Float32Array[] = [];
+  task.onProgress({ stage: 'embed', chunksDone: 0, chunksTotal: chunks.length });
+  for (let i = 0; i < chunks.length; i += deps.embedBatchSize) {
+    task.signal.throwIfAborted();
+    const batch = chunks.slice(i, i + deps.embedBatchSize);
+    vectors.push(...(await embedder.embed(batch.map((c) => c.text), { kind: 'passage', signal: task.signal })));
+    task.onProgress({ stage: 'embed', chunksDone: vectors.length, chunksTotal: chunks.length });
+  }
+
+  // The file must not have changed under us: a truncated or rewritten file would index a mix.
+  const after = await statOrFail(abs);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+    throw new QuarryError('FILE_CHANGED', `${base.name} changed while it was being read.`, { retryable: true, hint: 'It will be read again.' });
+  }
+  task.signal.throwIfAborted();
+
+  task.onProgress({ stage: 'index' });
+  const title = extracted.meta.title || base.name;
+  try {
+    await deps.store.replacePages(docId, extracted.pages.map((p) => ({ page: p.page, text: p.text })));
+    await deps.store.replaceChunks(docId, task.collection, chunks, vectors, title);
+  } catch (e) {
+    const message = (e as Error).message ?? String(e);
+    throw new QuarryError('STORE_FAILED', `Could not write ${base.name} to the library: ${message.split('\n')[0].slice(0, 300)}`, {
+      cause: e,
+      // Commit conflicts with a concurrent writer resolve on retry; disk errors do not.
+      retryable: /Retryable commit conflict|preempted by concurrent/i.test(message),
+      hint: 'Check free disk space; the library itself is unchanged.',
+    });
+  }
+  const doc: DocumentRecord = {
+    ...base,
+    format: extracted.format,
+    title: extracted.meta.title || undefined,
+    author: extracted.meta.author || undefined,
+    createdAt: extracted.meta.createdAt,
+    modifiedAt: extracted.meta.modifiedAt,
+    pages: extracted.meta.pageCount || extracted.pages.length,
+    pagesNeedingOcr: extracted.pages.filter((p) => p.needsOcr).length,
+    chunks: chunks.length,
+    contentHash,
+    status: 'ready',
+    error: undefined,
+    warnings: [
+      ...extracted.warnings,
+      ...extracted.pages.filter((p) => p.error).map((p) => ({ page: p.page, code: p.error!.code, message: p.error!.message })),
+    ],
+  };
+  if (chunks.length === 0) {
+    const ocr = doc.pagesNeedingOcr > 0;
+    doc.warnings.push({
+      code: 'NO_TEXT',
+      message: ocr ? `No text layer on ${doc.pagesNeedingOcr} page(s): the document is scanned and needs OCR.` : 'The document contains no text.',
+    });
+  }
+  await deps.putDoc(doc);
+  return { kind: 'indexed', doc };
+}

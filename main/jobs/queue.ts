@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { IngestProgress, JobInfo } from '../../contract';
+import { QuarryError, toQuarryError } from '../util/errors';
+import type { JobJournal, JobRecord } from './journal';
+import { docIdFor, processFile, type FileOutcome, type PipelineDeps } from './pipeline';
+
+export interface QueueOptions {
+  /** Files processed at once: parsing one while another embeds keeps both cores busy. */
+  concurrency: number;
+  maxAttempts: number;
+  /** Base delay before retrying a transient failure (ms); doubles each attempt, with jitter. */
+  retryBaseMs: number;
+}
+
+interface Running {
+  abort: AbortController;
+  pagesDone: number;
+  pagesTotal: number;
+  chunksDone: number;
+  chunksTotal: number;
+  lastEmit: number;
+}
+
+type Listener = (p: IngestProgress) => void;
+
+/**
+ * The durable ingestion queue. Jobs survive crashes (the journal), run a few at a time, can be
+ * cancelled, retry transient failures with backoff and record permanent ones with their code.
+ */
+export class IngestQueue {
+  private readonly running = new Map<string, Running>();
+  private readonly passwords = new Map<string, string>();
+  private readonly listeners = new Set<Listener>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private batch = { started: 0, total: 0, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly journal: JobJournal,
+    private readonly deps: PipelineDeps & { onFailed(job: JobRecord, docId: string): Promise<void>; onDone(outcome: FileOutcome): void },
+    private readonly opts: QueueOptions,
+  ) {}
+
+  on(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Queues files (already expanded from folders). A file already queued is not queued twice. */
+  async enqueue(files: string[], opts: { collection: string; tags: string[]; password?: string }): Promise<string[]> {
+    const ids: string[] = [];
+    const now = new Date().toISOString();
+    for (const f of files) {
+      const abs = path.resolve(f);
+      const pending = [...this.journal.jobs.values()].find((j) => j.path === abs && j.collection === opts.collection && (j.state === 'queued' || j.state === 'running'));
+      if (pending) {
+        ids.push(pending.jobId);
+        if (opts.password) this.passwords.set(pending.jobId, opts.password);
+        continue;
+      }
+      const rec: JobRecord = { jobId: randomUUID(), path: abs, collection: opts.collection, tags: opts.tags, state: 'queued', attempts: 0, createdAt: now, updatedAt: now, docId: docIdFor(abs, opts.collection) };
+      if (opts.password) this.passwords.set(rec.jobId, opts.password);
+      await this.journal.put(rec);
+      if (this.batch.total === this.batch.done && this.running.size === 0) this.batch = { started: Date.now(), total: 0, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
+      this.batch.total++;
+      ids.push(rec.jobId);
+    }
+    this.pump();
+    return ids;
+  }
+
+  /** Starts processing jobs left over from an earlier run. */
+  resume(): void {
+    const queued = [...this.journal.jobs.values()].filter((j) => j.state === 'queued').length;
+    if (queued > 0) {
+      this.batch = { started: Date.now(), total: queued, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
+      this.pump();
+    }
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    const job = this.journal.jobs.get(jobId);
+    if (!job) throw new QuarryError('NOT_FOUND', `No job ${jobId}.`);
+    const run = this.running.get(jobId);
+    if (run) run.abort.abort();
+    else if (job.state === 'queued') {
+      await this.finish(job, 'cancelled');
+    }
+  }
+
+  async retry(jobId: string, password?: string): Promise<void> {
+    const job = this.journal.jobs.get(jobId);
+    if (!job) throw new QuarryError('NOT_FOUND', `No job ${jobId}.`);
+    if (job.state === 'queued' || job.state === 'running') return;
+    if (password) this.passwords.set(jobId, password);
+    await this.journal.put({ ...job, state: 'queued', attempts: 0, error: undefined, notBefore: undefined, updatedAt: new Date().toISOString() });
+    if (this.batch.total === this.batch.done && this.running.size === 0) this.batch = { started: Date.now(), total: 0, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
+    this.batch.total++;
+    this.pump();
+  }
+
+  list(): JobInfo[] {
+    return [...this.journal.jobs.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map((j) => ({ jobId: j.jobId, path: j.path, collection: j.collection, state: j.state, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, docId: j.docId, unchanged: j.unchanged, error: j.error }));
+  }
+
+  counts(): { queued: number; running: number; failed: number; done: number } {
+    const c = { queued: 0, running: 0, failed: 0, done: 0 };
+    for (const j of this.journal.jobs.values()) {
+      if (j.state === 'queued') c.queued++;
+      else if (j.state === 'running') c.running++;
+      else if (j.state === 'failed') c.failed++;
+      else if (j.state === 'done') c.done++;
+    }
+    return c;
+  }
+
+  /** A snapshot of the current batch's progress (what a reloaded UI shows). */
+  progress(): IngestProgress {
+    let pagesDone = this.batch.pagesDone;
+    let pagesTotal = this.batch.pagesTotal;
+    let chunksDone = this.batch.chunksDone;
+    let chunksTotal = this.batch.chunksTotal;
+    for (const r of this.running.values()) {
+      pagesDone += r.pagesDone;
+      pagesTotal += r.pagesTotal;
+      chunksDone += r.chunksDone;
+      chunksTotal += r.chunksTotal;
+    }
+    const p: IngestProgress = { stage: this.idle ? 'done' : 'queued', filesDone: this.batch.done, filesTotal: this.batch.total, pagesDone, pagesTotal, chunksDone, chunksTotal };
+    const eta = this.eta();
+    if (eta !== undefined) p.etaSeconds = eta;
+    return p;
+  }
+
+  get idle(): boolean {
+    return this.running.size === 0 && ![...this.journal.jobs.values()].some((j) => j.state === 'queued');
+  }
+
+  /** Resolves when no job is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const r of this.running.values()) r.abort.abort(new QuarryError('CANCELLED', 'Quarry is shutting down'));
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private eta(): number | undefined {
+    const elapsed = (Date.now() - this.batch.started) / 1000;
+    const left = this.batch.total - this.batch.done;
+    if (left <= 0 || this.batch.done === 0 || elapsed <= 0) return undefined;
+    return Math.round((elapsed / this.batch.done) * left);
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    const now = Date.now();
+    let wakeAt = Infinity;
+    for (const job of this.journal.jobs.values()) {
+      if (this.running.size >= this.opts.concurrency) break;
+      if (job.state !== 'queued' || this.running.has(job.jobId)) continue;
+      if (job.notBefore && job.notBefore > now) {
+        wakeAt = Math.min(wakeAt, job.notBefore);
+        continue;
+      }
+      void this.run(job);
+    }
+    if (wakeAt !== Infinity) this.timer = setTimeout(() => this.pump(), wakeAt - now);
+    if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private async run(job: JobRecord): Promise<void> {
+    const r: Running = { abort: new AbortController(), pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0, lastEmit: 0 };
+    this.running.set(job.jobId, r);
+    const rec: JobRecord = { ...job, state: 'running', attempts: job.attempts + 1, updatedAt: new Date().toISOString() };
+    try {
+      await this.journal.put(rec);
+      this.emit({ ...this.progress(), jobId: job.jobId, path: job.path, stage: 'parse' });
+      const outcome = await processFile(
+        {
+          path: job.path,
+          collection: job.collection,
+          tags: job.tags,
+          password: this.passwords.get(job.jobId),
+          signal: r.abort.signal,
+          onProgress: (p) => {
+            if (p.pagesDone !== undefined) r.pagesDone = p.pagesDone;
+            if (p.pagesTotal !== undefined) r.pagesTotal = p.pagesTotal;
+            if (p.chunksDone !== undefined) r.chunksDone = p.chunksDone;
+            if (p.chunksTotal !== undefined) r.chunksTotal = p.chunksTotal;
+            const t = Date.now();
+            if (t - r.lastEmit >= 100 || p.stage !== 'parse') {
+              r.lastEmit = t;
+              this.emit({ ...this.progress(), jobId: job.jobId, path: job.path, stage: p.stage });
+            }
+          },
+        },
+        this.deps,
+      );
+      this.passwords.delete(job.jobId);
+      this.deps.onDone(outcome);
+      this.fold(r);
+      await this.finish({ ...rec, docId: outcome.doc.docId, unchanged: outcome.kind === 'unchanged' }, 'done', outcome.kind === 'unchanged' ? 'unchanged' : 'done');
+    } catch (e) {
+      const err = r.abort.signal.aborted && !(e instanceof QuarryError && e.code !== 'CANCELLED') ? new QuarryError('CANCELLED', 'Cancelled') : toQuarryError(e);
+      this.fold(r);
+      if (err.code === 'CANCELLED') {
+        if (this.closed) {
+          // Shutting down: leave it queued so the next start resumes it.
+          await this.journal.put({ ...rec, state: 'queued', updatedAt: new Date().toISOString() }).catch(() => undefined);
+        } else await this.finish({ ...rec, error: err.toInfo() }, 'cancelled');
+      } else if (err.retryable && rec.attempts < this.opts.maxAttempts) {
+        const delay = this.opts.retryBaseMs * 2 ** (rec.attempts - 1) * (0.75 + Math.random() * 0.5);
+        await this.journal.put({ ...rec, state: 'queued', error: err.toInfo(), notBefore: Date.now() + delay, updatedAt: new Date().toISOString() });
+      } else {
+        this.passwords.delete(job.jobId);
+        const failed = { ...rec, error: err.toInfo() };
+        await this.deps.onFailed(failed, docIdFor(job.path, job.collection)).catch(() => undefined);
+        await this.finish(failed, 'failed');
+      }
+    } finally {
+      this.running.delete(job.jobId);
+      this.pump();
+    }
+  }
+
+  private fold(r: Running): void {
+    this.batch.pagesDone += r.pagesDone;
+    this.batch.pagesTotal += r.pagesTotal;
+    this.batch.chunksDone += r.chunksDone;
+    this.batch.chunksTotal += r.chunksTotal;
+    r.pagesDone = r.pagesTotal = r.chunksDone = r.chunksTotal = 0;
+  }
+
+  private async finish(rec: JobRecord, state: 'done' | 'failed' | 'cancelled', stage: IngestProgress['stage'] = state): Promise<void> {
+    await this.journal.put({ ...rec, state, notBefore: undefined, updatedAt: new Date().toISOString() });
+    this.batch.done++;
+    this.emit({ ...this.progress(), jobId: rec.jobId, path: rec.path, stage, error: rec.error });
+  }
+
+  private emit(p: IngestProgress): void {
+    for (const fn of this.listeners) fn(p);
+  }
+}

@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSamples } from '../../main/demo/samples';
+import { SearchQuery, type SearchQuery as SearchQueryInput } from '../../contract';
+import { createEngine, type Engine } from '../../main/engine';
+
+function search(engine: Engine, q: SearchQueryInput) {
+  return engine.handlers['search.query'](SearchQuery.parse(q));
+}
+import { runCli, startCli } from '../helpers/cli';
+import { tempDir } from '../helpers/shared';
+
+/** A library folder whose settings pick the fast hash embedder (the USE path is tested elsewhere). */
+async function hashLibrary(dir: string): Promise<string> {
+  const lib = path.join(dir, 'lib');
+  await mkdir(lib, { recursive: true });
+  await writeFile(path.join(lib, 'settings.json'), JSON.stringify({ embedder: { kind: 'hash' } }));
+  return lib;
+}
+
+/** Many distinct files, so an ingest runs long enough to be interrupted. */
+async function manyFiles(dir: string, n: number): Promise<string> {
+  const folder = path.join(dir, 'many');
+  await mkdir(folder, { recursive: true });
+  const words = 'pump seal valve sensor pressure flow motor bearing impeller casing voltage fault'.split(' ');
+  for (let i = 0; i < n; i++) {
+    const paras = Array.from({ length: 30 }, (_, p) => `Paragraph ${p} of note ${i}: ` + Array.from({ length: 60 }, (_, w) => words[(i * 7 + p * 3 + w) % words.length]).join(' ') + ` code Z-${1000 + i}.`);
+    await writeFile(path.join(folder, `note-${String(i).padStart(3, '0')}.md`), `# Note ${i}\n\n${paras.join('\n\n')}\n`);
+  }
+  return folder;
+}
+
+describe('quarry CLI', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ dir, cleanup } = await tempDir()));
+  afterAll(() => cleanup());
+
+  it('prints help and rejects bad usage with exit code 1', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/ingest .*search .*docs/s);
+    const bad = await runCli(['search']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Usage: quarry search');
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(1);
+  });
+
+  it('ingests with --json, reports failures with exit code 2, and searches with --json', async () => {
+    const lib = await hashLibrary(path.join(dir, 'a'));
+    const samples = await writeSamples(path.join(dir, 'a', 'samples'));
+    await writeFile(path.join(dir, 'a', 'zero.txt'), '');
+    const r = await runCli(['--data-dir', lib, 'ingest', path.join(dir, 'a', 'samples'), path.join(dir, 'a', 'zero.txt'), path.join(dir, 'a', 'nope.pdf'), '--json']);
+    expect(r.code).toBe(2);
+    const report = JSON.parse(r.stdout);
+    expect(report.ingested).toBe(samples.length);
+    expect(report.unchanged).toBe(0);
+    expect(report.failed.map((f: { code: string }) => f.code).sort()).toEqual(['FILE_EMPTY', 'FILE_NOT_FOUND']);
+
+    const again = JSON.parse((await runCli(['--data-dir', lib, 'ingest', path.join(dir, 'a', 'samples'), '--json'])).stdout);
+    expect(again).toEqual({ ingested: 0, unchanged: samples.length, failed: [] });
+
+    const s = await runCli(['--data-dir', lib, 'search', 'E-4012', '-k', '3', '--json']);
+    expect(s.code).toBe(0);
+    const res = JSON.parse(s.stdout);
+    expect(res.query).toBe('E-4012');
+    expect(typeof res.tookMs).toBe('number');
+    expect(res.results[0]).toMatchObject({ page: expect.any(Number), docName: expect.any(String), retrievers: expect.arrayContaining(['exact']) });
+    expect(Object.keys(res.results[0]).sort()).toEqual(['chunkId', 'docId', 'docName', 'page', 'pageEnd', 'path', 'retrievers', 'score', 'snippet', 'text'].sort());
+
+    const docFilter = JSON.parse((await runCli(['--data-dir', lib, 'search', 'pump', '--doc', 'pump-maintenance-manual', '--json'])).stdout);
+    expect(docFilter.results.every((x: { docName: string }) => x.docName === 'pump-maintenance-manual.pdf')).toBe(true);
+
+    const docs = JSON.parse((await runCli(['--data-dir', lib, 'docs', '--json'])).stdout);
+    // The empty file is listed too, as a failed document with its reason (the missing one is not).
+    expect(docs.documents.length).toBe(samples.length + 1);
+    expect(docs.documents.find((d: { name: string }) => d.name === 'zero.txt')).toMatchObject({ status: 'failed', error: { code: 'FILE_EMPTY' } });
+    const status = JSON.parse((await runCli(['--data-dir', lib, 'status', '--json'])).stdout);
+    expect(status).toMatchObject({ documents: samples.length + 1, embedder: { id: 'hash-256' }, indexes: { fts: true } });
+
+    const rm = await runCli(['--data-dir', lib, 'remove', 'battery-research-summary']);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toContain('Removed battery-research-summary.md');
+  });
+
+  it('resumes after kill -9 mid-ingest with no duplicate or orphan chunks', async () => {
+    const lib = await hashLibrary(path.join(dir, 'k'));
+    const folder = await manyFiles(path.join(dir, 'k'), 60);
+    const first = startCli(['--data-dir', lib, 'ingest', folder]);
+    const journal = path.join(lib, 'jobs.jsonl');
+    // Wait until a few files are done, then kill without warning.
+    for (let i = 0; i < 600; i++) {
+      const text = existsSync(journal) ? await readFile(journal, 'utf8') : '';
+      if ((text.match(/"state":"done"/g) ?? []).length >= 5) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    expect(killed.signal).toBe('SIGKILL');
+
+    const second = await runCli(['--data-dir', lib, 'ingest', folder, '--json']);
+    expect(second.code).toBe(0);
+    expect(second.stderr + second.stdout).not.toMatch(/error/i);
+
+    const engine = await createEngine({ dataDir: lib, readOnly: true, embedder: { kind: 'hash' } });
+    try {
+      const docs = [...engine.documents().values()];
+      expect(docs).toHaveLength(60);
+      expect(docs.every((d) => d.status === 'ready')).toBe(true);
+      const expected = docs.reduce((a, d) => a + d.chunks, 0);
+      expect(await engine.store.countChunks()).toBe(expected); // no duplicates, no orphans
+      const res = await search(engine, { query: 'Z-1042', k: 1, mode: 'text' });
+      expect(res.results[0].docName).toBe('note-042.md');
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('refuses a second writer on the same library with a clear message', async () => {
+    const lib = await hashLibrary(path.join(dir, 'l'));
+    const folder = await manyFiles(path.join(dir, 'l'), 40);
+    const first = startCli(['--data-dir', lib, 'ingest', folder]);
+    for (let i = 0; i < 200 && !existsSync(path.join(lib, 'quarry.lock')); i++) await new Promise((r) => setTimeout(r, 50));
+    const second = await runCli(['--data-dir', lib, 'ingest', folder, '--wait', '0']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('STORE_LOCKED');
+    expect(second.stderr).toMatch(/Another Quarry process \(pid \d+/);
+    // Readers are not blocked by the writer.
+    const reader = await runCli(['--data-dir', lib, 'status', '--json']);
+    expect(reader.code).toBe(0);
+    const done = await first.done;
+    expect(done.code).toBe(0);
+  });
+});

@@ -1,0 +1,195 @@
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSamples } from '../../main/demo/samples';
+import { SearchQuery, type SearchQuery as SearchQueryInput } from '../../contract';
+import { createEngine, type Engine } from '../../main/engine';
+
+function search(engine: Engine, q: SearchQueryInput) {
+  return engine.handlers['search.query'](SearchQuery.parse(q));
+}
+import { sharedPath, tempDir } from '../helpers/shared';
+
+/** The hash embedder keeps these tests fast; the USE path has its own tests. */
+const EMBEDDER = { kind: 'hash' as const };
+
+async function ingest(engine: Engine, paths: string[], extra: { collection?: string; password?: string } = {}) {
+  const { jobIds } = await engine.handlers['library.ingest']({ paths, collection: extra.collection ?? 'default', tags: [], password: extra.password });
+  await engine.queue.whenIdle();
+  const jobs = engine.queue.list().filter((j) => jobIds.includes(j.jobId));
+  return { jobIds, jobs };
+}
+
+describe('engine: ingest and search the generated sample library', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let engine: Engine;
+  let samples: string[];
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    samples = await writeSamples(path.join(dir, 'samples'));
+    engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+    const { jobs } = await ingest(engine, [path.join(dir, 'samples')]);
+    expect(jobs.map((j) => j.state)).toEqual(jobs.map(() => 'done'));
+    await engine.maintain();
+  });
+  afterAll(async () => {
+    await engine.close();
+    await cleanup();
+  });
+
+  it('indexes every format with pages and metadata', async () => {
+    const { documents } = await engine.handlers['library.documents']({});
+    const byName = new Map(documents.map((d) => [d.name, d]));
+    expect([...byName.keys()].sort()).toEqual(samples.map((s) => path.basename(s)).sort());
+    expect(byName.get('pump-maintenance-manual.pdf')).toMatchObject({ format: 'pdf', pages: 4, status: 'ready', title: 'HX-200 Pump Maintenance Manual' });
+    expect(byName.get('site-inspection-notes.docx')?.format).toBe('docx');
+    expect(byName.get('battery-research-summary.md')?.format).toBe('markdown');
+    expect(byName.get('data-retention-policy.html')?.format).toBe('html');
+    for (const d of documents) expect(d.chunks).toBeGreaterThan(0);
+  });
+
+  it('ranks chunks containing an exact code first, with the right page', async () => {
+    const res = await search(engine, { query: 'E-4012', k: 5 });
+    const top = res.results.slice(0, 2);
+    expect(top.map((r) => r.docName).sort()).toEqual(['pump-maintenance-manual.pdf', 'site-inspection-notes.docx']);
+    const pdfHit = top.find((r) => r.docName.endsWith('.pdf'))!;
+    expect(pdfHit.page).toBe(2);
+    expect(pdfHit.retrievers).toContain('exact');
+    expect(pdfHit.snippet).toContain('«E-4012»');
+    // The offsets point at the cited text on that page.
+    const page = await engine.handlers['library.page']({ docId: pdfHit.docId, page: pdfHit.page });
+    expect(page.text.slice(pdfHit.start, pdfHit.start + 20)).toBe(pdfHit.text.slice(0, 20));
+  });
+
+  it('finds "Item 7A" on page 3 of the annual report', async () => {
+    const res = await search(engine, { query: 'Item 7A market risk', k: 3, mode: 'text' });
+    expect(res.results[0]).toMatchObject({ docName: 'annual-report-2025.pdf', page: 3 });
+  });
+
+  it('filters by document name without extension and by collection', async () => {
+    const res = await search(engine, { query: 'pump', k: 10, filters: { doc: 'site-inspection-notes' } });
+    expect(res.results.length).toBeGreaterThan(0);
+    expect(new Set(res.results.map((r) => r.docName))).toEqual(new Set(['site-inspection-notes.docx']));
+    const none = await search(engine, { query: 'pump', k: 10, filters: { collection: 'nope' } });
+    expect(none.results).toEqual([]);
+  });
+
+  it('treats the same file twice as a no-op and replaces a changed file atomically', async () => {
+    const md = samples.find((s) => s.endsWith('.md'))!;
+    const { jobs } = await ingest(engine, [md]);
+    expect(jobs[0]).toMatchObject({ state: 'done', unchanged: true });
+    const docId = jobs[0].docId!;
+    await writeFile(md, '# Replaced\n\nA completely different note about solar inverters.\n');
+    const again = await ingest(engine, [md]);
+    expect(again.jobs[0]).toMatchObject({ state: 'done' });
+    expect(again.jobs[0].unchanged).toBeFalsy();
+    const chunks = await engine.store.chunksByDoc(docId);
+    expect(chunks.map((c) => c.text).join(' ')).toContain('solar inverters');
+    expect(chunks.map((c) => c.text).join(' ')).not.toContain('lithium');
+    expect(engine.documents().get(docId)?.chunks).toBe(chunks.length);
+  });
+
+  it('removes a document and all its chunks', async () => {
+    const doc = [...engine.documents().values()].find((d) => d.name === 'data-retention-policy.html')!;
+    await engine.handlers['library.remove']({ docId: doc.docId });
+    expect(await engine.store.countChunks(`doc_id = '${doc.docId}'`)).toBe(0);
+    const res = await search(engine, { query: 'DR-2291', k: 5 });
+    expect(res.results.every((r) => r.docId !== doc.docId)).toBe(true);
+  });
+});
+
+describe('engine: bad input never breaks the batch', () => {
+  it('reports each bad file with a code and indexes the good ones', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const [good] = await writeSamples(path.join(dir, 's'));
+      await writeFile(path.join(dir, 'empty.pdf'), '');
+      await writeFile(path.join(dir, 'image.pdf'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+      const encrypted = sharedPath('corpus', 'pdf', 'encrypted', 'unstructured__password.pdf');
+      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+      try {
+        const { jobs } = await ingest(engine, [good, path.join(dir, 'empty.pdf'), path.join(dir, 'image.pdf'), path.join(dir, 'missing.pdf'), encrypted]);
+        const byName = new Map(jobs.map((j) => [path.basename(j.path), j]));
+        expect(byName.get(path.basename(good))?.state).toBe('done');
+        expect(byName.get('empty.pdf')?.error?.code).toBe('FILE_EMPTY');
+        expect(byName.get('image.pdf')?.error?.code).toBe('UNSUPPORTED_TYPE');
+        expect(byName.get('missing.pdf')?.error?.code).toBe('FILE_NOT_FOUND');
+        const enc = byName.get('unstructured__password.pdf')!;
+        expect(enc.error?.code).toBe('PDF_PASSWORD_REQUIRED');
+        // The failure shows on the document's row, with its next step…
+        const row = engine.documents().get(enc.docId!)!;
+        expect(row).toMatchObject({ status: 'failed', error: { code: 'PDF_PASSWORD_REQUIRED' } });
+        // …and retrying with the password indexes it.
+        const index = await readFile(sharedPath('corpus', 'pdf', 'PDF_INDEX.tsv'), 'utf8');
+        const password = index.split('\n').find((l) => l.includes('unstructured__password.pdf'))!.split('\t')[5];
+        await engine.handlers['jobs.retry']({ jobId: enc.jobId, password });
+        await engine.queue.whenIdle();
+        expect(engine.documents().get(enc.docId!)).toMatchObject({ status: 'ready' });
+        expect(engine.documents().get(enc.docId!)!.chunks).toBeGreaterThan(0);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('fails a job cleanly on a store write error and leaves the library intact', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const samples = await writeSamples(path.join(dir, 's'));
+      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+      try {
+        await ingest(engine, [samples[0]]);
+        const before = await engine.store.countChunks();
+        const original = engine.store.replaceChunks.bind(engine.store);
+        engine.store.replaceChunks = async () => {
+          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        };
+        const { jobs } = await ingest(engine, [samples[1]]);
+        engine.store.replaceChunks = original;
+        expect(jobs[0]).toMatchObject({ state: 'failed', error: { code: 'STORE_FAILED' } });
+        expect(await engine.store.countChunks()).toBe(before);
+        const res = await search(engine, { query: 'E-4012', k: 3 });
+        expect(res.results[0]?.docName).toBe(path.basename(samples[0]));
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('detects a file changed while it is being ingested and reads it again', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const samples = await writeSamples(path.join(dir, 's'));
+      const target = path.join(dir, 'notes.md');
+      await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
+      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+      try {
+        const embedder = await engine.embedder();
+        const embed = embedder.embed.bind(embedder);
+        let touched = false;
+        embedder.embed = async (texts, opts) => {
+          if (!touched && opts?.kind === 'passage') {
+            touched = true;
+            await writeFile(target, '# Rewritten\n\nThe file was rewritten during ingestion: geothermal wells.\n');
+          }
+          return embed(texts, opts);
+        };
+        const { jobs } = await ingest(engine, [target]);
+        expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
+        const chunks = await engine.store.chunksByDoc(jobs[0].docId!);
+        expect(chunks.map((c) => c.text).join(' ')).toContain('geothermal');
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await cleanup();
+    }
+  });
+});
