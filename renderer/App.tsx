@@ -5,6 +5,7 @@ import { Sidebar } from './app/Sidebar';
 import { Icon } from './components/Icon';
 import { Toasts } from './components/Toasts';
 import { ActivityView } from './features/activity/ActivityView';
+import { ChatView } from './features/chat/ChatView';
 import { dragHasFiles, filesFromDrop } from './features/library/files';
 import { LibraryView } from './features/library/LibraryView';
 import { SearchView } from './features/search/SearchView';
@@ -26,7 +27,7 @@ function usePrefersDark(): boolean {
 
 /** The application shell: sidebar, the current view, notifications, shortcuts, window-wide drop. */
 export function App({ isMac }: { isMac: boolean }) {
-  const { app, library, client } = useStores();
+  const { app, library, client, chat } = useStores();
   const view = useApp((s) => s.view);
   const theme = useSettings((s) => s.theme);
   const density = useSettings((s) => s.density);
@@ -43,6 +44,9 @@ export function App({ isMac }: { isMac: boolean }) {
     void library.getState().refresh();
     return off;
   }, [library]);
+
+  // Subscribed for the app's lifetime, so an answer keeps streaming while another view is open.
+  useEffect(() => chat.getState().connect(), [chat]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -86,6 +90,7 @@ export function App({ isMac }: { isMac: boolean }) {
         {view === 'library' && <LibraryView />}
         {view === 'search' && <SearchView />}
         {view === 'viewer' && <ViewerView />}
+        {view === 'chat' && <ChatView />}
         {view === 'activity' && <ActivityView />}
         {view === 'settings' && <SettingsView isMac={isMac} />}
       </main>

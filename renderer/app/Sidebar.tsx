@@ -9,6 +9,7 @@ import type { View } from './store';
 const NAV: { view: View; label: string; icon: IconName; keys?: string }[] = [
   { view: 'library', label: 'Library', icon: 'library', keys: 'Mod+1' },
   { view: 'search', label: 'Search', icon: 'search', keys: 'Mod+K' },
+  { view: 'chat', label: 'Chat', icon: 'chat', keys: 'Mod+4' },
   { view: 'activity', label: 'Activity', icon: 'activity', keys: 'Mod+3' },
   { view: 'settings', label: 'Settings', icon: 'settings', keys: 'Mod+,' },
 ];

@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { QuarryClient } from '../api/client';
+import type { ChatState, ChatStore } from '../features/chat/store';
 import type { LibraryState, LibraryStore } from '../features/library/store';
 import type { SearchState, SearchStore } from '../features/search/store';
 import type { SettingsState, SettingsStore } from '../features/settings/store';
@@ -13,6 +14,7 @@ export interface Stores {
   library: LibraryStore;
   search: SearchStore;
   settings: SettingsStore;
+  chat: ChatStore;
 }
 
 export const StoresContext = createContext<Stores | null>(null);
@@ -39,4 +41,8 @@ export function useSearch<T>(select: (s: SearchState) => T): T {
 
 export function useSettings<T>(select: (s: SettingsState) => T): T {
   return useStore(useStores().settings, select);
+}
+
+export function useChat<T>(select: (s: ChatState) => T): T {
+  return useStore(useStores().chat, select);
 }

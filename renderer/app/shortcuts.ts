@@ -8,12 +8,13 @@ export const SHORTCUTS: { keys: string; label: string }[] = [
   { keys: 'Mod+1', label: 'Library' },
   { keys: 'Mod+2', label: 'Search view' },
   { keys: 'Mod+3', label: 'Activity' },
+  { keys: 'Mod+4', label: 'Chat' },
   { keys: 'Mod+,', label: 'Settings' },
   { keys: '↑ ↓ Enter', label: 'Move through results, open one' },
   { keys: 'Esc', label: 'Close the source viewer' },
 ];
 
-const BY_DIGIT: Record<string, View> = { '1': 'library', '2': 'search', '3': 'activity' };
+const BY_DIGIT: Record<string, View> = { '1': 'library', '2': 'search', '3': 'activity', '4': 'chat' };
 
 /**
  * Maps a key event to an app action. "Mod" is Cmd on macOS and Ctrl elsewhere, as in every

@@ -1,4 +1,5 @@
 import type { QuarryClient } from '../api/client';
+import { createChatStore } from '../features/chat/store';
 import { createLibraryStore } from '../features/library/store';
 import { createSearchStore } from '../features/search/store';
 import { createSettingsStore } from '../features/settings/store';
@@ -16,6 +17,7 @@ export function createStores(client: QuarryClient, storage?: Pick<Storage, 'getI
   });
   const search = createSearchStore(client);
   const settings = createSettingsStore(client, storage);
+  const chat = createChatStore(client, (info) => app.getState().error(info));
   client.onConnection((state) => app.getState().setConnection(state));
-  return { client, app, library, search, settings };
+  return { client, app, library, search, settings, chat };
 }

@@ -74,6 +74,29 @@ test('the text view marks the same passage from its character offsets', async ({
   await expect(mark).toContainText('Sholes');
 });
 
+test('ask: a streamed answer cites its sources, and a citation opens the page with the passage highlighted', async ({ app }) => {
+  await app.keyboard.press('Control+4');
+  await app.getByTestId('question-input').fill('When did Christopher Latham Sholes patent the typewriter?');
+  await app.getByTestId('question-input').press('Enter');
+  const turn = app.getByTestId('turn').last();
+  await expect(turn).toBeVisible({ timeout: 60_000 });
+  await expect(turn.getByTestId('answer-text')).toContainText(/1868|Sholes/);
+  const chip = turn.getByTestId('citation').first();
+  await expect(chip).toBeVisible();
+  const label = (await chip.getAttribute('aria-label')) ?? '';
+  const page = /page (\d+)/.exec(label)?.[1];
+  expect(page, label).toBeTruthy();
+  await snap(app, '06-chat-answer');
+  await chip.click();
+  await expect(app.getByTestId('viewer')).toHaveAttribute('data-page', page!);
+  await expect(app.getByTestId('pdf-page')).toHaveAttribute('data-rendered', 'true');
+  await expect(app.locator('.textLayer [data-testid="passage-highlight"]').first()).toBeVisible();
+  await snap(app, '07-citation-in-viewer');
+  // Back to the conversation, which is kept in the list.
+  await app.keyboard.press('Escape');
+  await expect(app.getByRole('navigation', { name: 'Conversations' })).toContainText('Sholes');
+});
+
 test('dark theme and a narrow window still look right', async ({ app }) => {
   await app.setViewportSize({ width: 1024, height: 700 });
   await app.keyboard.press('Control+,');
@@ -81,7 +104,7 @@ test('dark theme and a narrow window still look right', async ({ app }) => {
   await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
   await app.keyboard.press('Control+1');
   await expect(row(app, 'docling__multi_page.pdf')).toBeVisible();
-  await snap(app, '06-dark-1024x700');
+  await snap(app, '08-dark-1024x700');
   await app.keyboard.press('Control+,');
   await app.getByRole('radio', { name: 'Light' }).click();
 });

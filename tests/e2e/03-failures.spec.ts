@@ -7,7 +7,7 @@ test('an encrypted PDF asks for its password, then indexes', async ({ app }) => 
   const r = row(app, 'pdfjs__issue6010_1.pdf');
   await expect(r).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
   await expect(r.getByTestId('row-error')).toContainText(/password/i);
-  await snap(app, '07-password-needed');
+  await snap(app, '09-password-needed');
   await r.getByRole('button', { name: 'Enter password' }).click();
   const dialog = app.getByRole('dialog');
   await dialog.getByLabel('Password').fill('abc');
@@ -22,7 +22,7 @@ test('a malformed file shows its error on its row, and the rest of the library i
   await expect(r).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
   await expect(r.getByTestId('row-error')).not.toBeEmpty();
   await expect(r.getByRole('button', { name: /Remove/ })).toBeVisible();
-  await snap(app, '08-malformed-row');
+  await snap(app, '10-malformed-row');
   await r.getByRole('button', { name: /Remove/ }).click();
   await app.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
   await expect(r).toHaveCount(0);

@@ -11,7 +11,7 @@ test('reloading the page mid-ingest keeps showing the progress', async ({ app })
   await expect(r).toHaveAttribute('data-status', /processing|queued/);
   await expect(r.getByTestId('row-progress')).toBeVisible();
   await expect(app.getByTestId('queue-banner')).toBeVisible();
-  await snap(app, '09-after-reload-mid-ingest');
+  await snap(app, '11-after-reload-mid-ingest');
   // Stop the 619-page job: the point is made, and the machine is shared.
   await r.getByRole('button', { name: `Cancel indexing ${name}` }).click();
   await expect(r.getByTestId('row-progress')).toHaveCount(0, { timeout: 30_000 });

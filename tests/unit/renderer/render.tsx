@@ -15,7 +15,7 @@ export function renderWith(ui: ReactElement, setup?: (s: Stores) => void): { htm
   setup?.(stores);
   // zustand renders a server snapshot from each store's *initial* state (hydration safety);
   // here the state the test set up is the one to render.
-  for (const store of [stores.app, stores.library, stores.search, stores.settings]) {
+  for (const store of [stores.app, stores.library, stores.search, stores.settings, stores.chat]) {
     (store as { getInitialState: () => unknown }).getInitialState = store.getState;
   }
   const html = renderToStaticMarkup(<StoresContext.Provider value={stores}>{ui}</StoresContext.Provider>);
