@@ -24,6 +24,9 @@ export type FromWorker =
   | { type: 'error'; error: ErrorInfo }
   | { type: 'fatal'; message: string };
 
+/** A worker silent this long (no page, no answer) is stuck in pdfjs: it is stopped. */
+export const WORKER_STALL_MS = 120_000;
+
 /** Stop asking for pages after this many unreadable ones in a row (bogus page counts). */
 export const MAX_CONSECUTIVE_PAGE_ERRORS = 50;
 
@@ -84,9 +87,17 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
     let stoppedEarly = false;
     let settled = false;
 
+    // pdfjs can loop on a hostile page; in a worker that is recoverable, so watch for silence.
+    let stallTimer: NodeJS.Timeout | undefined;
+    const heard = (): void => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => finish(new QuarryError('PDF_MALFORMED', `The PDF reader stopped responding for ${WORKER_STALL_MS / 1000} s.`)), WORKER_STALL_MS);
+      stallTimer.unref();
+    };
     const finish = (err: QuarryError | null): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(stallTimer);
       opts.signal?.removeEventListener('abort', onAbort);
       for (const w of workers) {
         if (err) pdfWorkerPool.discard(w);
@@ -116,6 +127,7 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
     };
     const onMessage = (w: Worker, index: number, msg: FromWorker): void => {
       if (settled) return;
+      heard();
       switch (msg.type) {
         case 'opened':
           opened++;
@@ -153,6 +165,7 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
       return;
     }
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    heard();
     try {
       workers.push(...pdfWorkerPool.acquire(count));
     } catch (e) {

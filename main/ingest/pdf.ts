@@ -12,8 +12,6 @@ export const PARALLEL_MIN_PAGES = 40;
 /** Options for PDF extraction; `fileName` only names the file in messages. */
 export interface PdfExtractOptions extends ExtractOptions {
   fileName?: string;
-  /** Worker threads for big PDFs (default: one per core, at most 4); 1 reads in-thread. */
-  workers?: number;
 }
 
 function cancelled(): QuarryError {

@@ -79,10 +79,13 @@ function headText(head: Uint8Array): string {
 
 const HTML_MARKERS = /<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]/i;
 
-function looksLikeHtml(head: Uint8Array): boolean {
+const HTML_EXTENSIONS = new Set(['.html', '.htm', '.xhtml']);
+
+function looksLikeHtml(head: Uint8Array, fileName: string): boolean {
   const text = headText(head).trimStart();
   if (!text.startsWith('<')) return false;
-  return HTML_MARKERS.test(text.slice(0, 1024));
+  // A fragment ("<p>Hi</p>") has none of the markers; its .html name settles it.
+  return HTML_MARKERS.test(text.slice(0, 1024)) || (HTML_EXTENSIONS.has(path.extname(fileName).toLowerCase()) && /^<[a-z!]/i.test(text));
 }
 
 /** Whether the bytes read as text: no NULs, few control characters. */
@@ -118,7 +121,7 @@ export function sniffFormat(head: Buffer | Uint8Array, fileName: string): FileFo
   for (const sig of BINARY_SIGNATURES) {
     if (matches(head, sig.bytes, sig.offset) && !(sig.weak && looksLikeText(head))) throw unsupported(fileName, sig.name);
   }
-  if (looksLikeHtml(head)) return 'html';
+  if (looksLikeHtml(head, fileName)) return 'html';
   if (!looksLikeText(head)) throw unsupported(fileName, 'binary data');
   return MARKDOWN_EXTENSIONS.has(path.extname(fileName).toLowerCase()) ? 'markdown' : 'text';
 }

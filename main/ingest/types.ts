@@ -48,6 +48,8 @@ export interface ExtractOptions {
   /** Called after each page (PDF) so long documents report progress. */
   onPage?: (done: number, total: number) => void;
   limits?: Partial<IngestLimits>;
+  /** Worker threads for long PDFs (default: one per core, at most 4); 1 reads them in-thread. */
+  workers?: number;
 }
 
 export interface IngestLimits {

@@ -56,6 +56,9 @@ describe('sniffFormat', () => {
     expect(sniffFormat(text('\uFEFF<html lang="en"><head>'), 'p')).toBe('html');
     expect(sniffFormat(Buffer.from('\uFEFF<head><meta charset="utf-8"></head>', 'utf16le'), 'p.htm')).toBe('html');
     expect(sniffFormat(text('Plain words that mention <html> later'), 'notes.txt')).toBe('text');
+    // A fragment without the markers is HTML only when named so.
+    expect(sniffFormat(text('<p>Hello</p>'), 'frag.html')).toBe('html');
+    expect(sniffFormat(text('<p>Hello</p>'), 'frag.txt')).toBe('text');
   });
 
   it('reads text and picks Markdown by extension', () => {
