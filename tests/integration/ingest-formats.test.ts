@@ -44,7 +44,10 @@ describe('HTML from the corpus', () => {
 
   it.each(readdirSync(FORMATS('html')).sort())('%s extracts with headings paths and offsets', { timeout: 30_000 }, async (name) => {
     const doc = await extractFile(FORMATS('html', name));
-    expect(doc.pages[0].text.length).toBeGreaterThan(10);
+    expect(doc.format).toBe('html');
+    expect(doc.pages[0].text.length).toBeGreaterThan(0);
+    // Inline images (data: URIs) never leak into the text.
+    expect(doc.pages[0].text).not.toContain('base64');
     for (const b of doc.pages[0].blocks) expect(doc.pages[0].text.slice(b.start, b.end)).toBe(b.text);
   });
 });
