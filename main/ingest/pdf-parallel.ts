@@ -53,13 +53,17 @@ export interface ParallelOptions {
   numPagesHint?: number;
 }
 
-function chunkSize(pages: number, workers: number): number {
-  return Math.max(4, Math.min(32, Math.ceil(pages / (workers * 8))));
+/**
+ * Pages in the next chunk: big while much is left (fewer messages), shrinking towards the end
+ * so the workers finish together instead of one waiting on the other's last big chunk.
+ */
+export function nextChunkSize(remaining: number, workers: number): number {
+  return Math.max(1, Math.min(16, Math.ceil(remaining / (workers * 4))));
 }
 
 /**
  * Extracts a PDF's pages across worker threads: every worker opens the document, then pulls
- * chunks of pages from a shared queue (so a slow stretch of pages does not idle the others);
+ * chunks of pages as it goes (so a slow stretch of pages does not idle the others);
  * pages are merged in order. Workers come from a pool and go back to it after a clean run. A
  * worker that dies (out of memory on a bomb page, a crash in pdfjs) fails the run with
  * PDF_MALFORMED; an abort terminates the run's workers (CANCELLED).
@@ -76,7 +80,7 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
   return new Promise<ParallelResult>((resolve, reject) => {
     const workers: Worker[] = [];
     const outstanding = new Map<Worker, number>();
-    const queue: [number, number][] = [];
+    let nextPage = 1;
     const pages: RawPdfPage[] = [];
     let total = -1;
     let meta: DocumentMeta | undefined;
@@ -116,14 +120,16 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
     const onAbort = (): void => finish(new QuarryError('CANCELLED', 'Cancelled'));
     const feed = (w: Worker): void => {
       // Two chunks in flight per worker, so it never waits for the next one.
-      while ((outstanding.get(w) ?? 0) < 2 && queue.length > 0 && !stoppedEarly) {
-        const [from, to] = queue.shift() as [number, number];
+      while ((outstanding.get(w) ?? 0) < 2 && nextPage <= total && !stoppedEarly) {
+        const from = nextPage;
+        const to = Math.min(total, from + nextChunkSize(total - from + 1, count) - 1);
+        nextPage = to + 1;
         w.postMessage({ type: 'pages', from, to } satisfies ToWorker);
         outstanding.set(w, (outstanding.get(w) ?? 0) + 1);
       }
       const busy = [...outstanding.values()].some((n) => n > 0);
       // Wait for every worker to have opened, so the metadata of worker 0 is in.
-      if (!busy && (queue.length === 0 || stoppedEarly) && opened === workers.length) finish(null);
+      if (!busy && (nextPage > total || stoppedEarly) && opened === workers.length) finish(null);
     };
     const onMessage = (w: Worker, index: number, msg: FromWorker): void => {
       if (settled) return;
@@ -135,8 +141,6 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
           if (total < 0) {
             total = msg.numPages;
             warnings = msg.warnings;
-            const size = chunkSize(total, count);
-            for (let p = 1; p <= total; p += size) queue.push([p, Math.min(total, p + size - 1)]);
           }
           feed(w);
           return;
@@ -144,7 +148,7 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
           pages[msg.page.page - 1] = msg.page;
           received++;
           failuresInRow = msg.page.error ? failuresInRow + 1 : 0;
-          if (failuresInRow >= MAX_CONSECUTIVE_PAGE_ERRORS && queue.length > 0) stoppedEarly = true;
+          if (failuresInRow >= MAX_CONSECUTIVE_PAGE_ERRORS && nextPage <= total) stoppedEarly = true;
           opts.onPage?.(received, total);
           return;
         case 'chunkDone':
