@@ -123,6 +123,8 @@ export const JobInfo = z.object({
   docId: z.string().optional(),
   /** The file was already in the library with the same content. */
   unchanged: z.boolean().optional(),
+  /** Milliseconds spent per stage in the last run. */
+  timings: z.object({ hashMs: z.number(), parseMs: z.number(), chunkMs: z.number(), embedMs: z.number(), indexMs: z.number() }).optional(),
   error: ErrorInfo.optional(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;
@@ -178,6 +180,8 @@ export const LibraryStatus = z.object({
   jobs: z.object({ queued: z.number().int(), running: z.number().int(), failed: z.number().int(), done: z.number().int() }),
   failures: z.array(IngestFailure),
   indexes: z.object({ fts: z.boolean(), vector: z.boolean() }),
+  /** An index rebuild for a newly chosen embedder, while the old index keeps serving. */
+  rebuild: z.object({ target: z.string(), done: z.number().int(), total: z.number().int(), error: z.string().optional() }).optional(),
 });
 export type LibraryStatus = z.infer<typeof LibraryStatus>;
 

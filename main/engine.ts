@@ -11,11 +11,13 @@ import {
 } from '../contract';
 import { Answerer } from './answer/answerer';
 import { ChatStore } from './answer/chats';
+import { loadAnswerConfig } from './answer/engine-deps';
 import { loadSettings, type EmbedderSettings, type Settings } from './config';
 import { createEmbedder } from './embed';
 import type { Embedder } from './embed/types';
 import { JobJournal, type JobRecord } from './jobs/journal';
 import { IngestQueue } from './jobs/queue';
+import { loadIndexState, rebuildIndex, saveIndexState, type RebuildProgress } from './jobs/rebuild';
 import { expandPaths } from './library';
 import { defaultFusion } from './search/fusion';
 import { Searcher } from './search/searcher';
@@ -57,8 +59,13 @@ export interface Engine {
   fusion(): FusionConfig;
   /** The answerer (created on first use): extractive, local and remote providers over this library. */
   answerer(): Promise<Answerer>;
-  /** Builds missing indexes (FTS, scalar, vector past its threshold). */
-  maintain(): Promise<void>;
+  /** Resolves when a running embedder-change rebuild has finished (at once when none runs). */
+  rebuilt(): Promise<void>;
+  /**
+   * Builds missing indexes (FTS, scalar, vector past its threshold) and, with `optimize`,
+   * compacts the tables and folds new rows into the indexes.
+   */
+  maintain(opts?: { optimize?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,18 +76,27 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   try {
     const settings: Settings = await loadSettings(dataDir);
     const embedderSettings = opts.embedder ?? settings.embedder;
-    const embedderInstance = await createEmbedder(embedderSettings, { dataDir, cacheDir: path.join(dataDir, 'embed-cache') });
-    const info = embedderInstance.info;
-    const store = await Store.open(path.join(dataDir, 'lancedb'), { embedderId: info.id, dimension: info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold });
+    const makeEmbedder = (s: EmbedderSettings): Promise<Embedder> => createEmbedder(s, { dataDir, cacheDir: path.join(dataDir, 'embed-cache') });
+    const configured = await makeEmbedder(embedderSettings);
+    // The index keeps serving with the embedder it was built with until a rebuild for a newly
+    // chosen one completes (index.json says which one serves).
+    const indexState = await loadIndexState(dataDir);
+    let serving = configured;
+    if (indexState && indexState.active.id !== configured.info.id) serving = await makeEmbedder(indexState.active.settings);
+    const lancedir = path.join(dataDir, 'lancedb');
+    const store = await Store.open(lancedir, { embedderId: serving.info.id, dimension: serving.info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold });
+    if (!indexState && !opts.readOnly) await saveIndexState(dataDir, { active: { id: configured.info.id, settings: embedderSettings } });
     const catalog = new Map((await store.loadDocuments()).map((d) => [d.docId, d]));
     const listeners = new Map<EventName, Set<(p: unknown) => void>>();
     const emit = <E extends EventName>(e: E, p: EventPayload<E>): void => {
       for (const fn of listeners.get(e) ?? []) fn(p);
     };
-    const fusion = (): FusionConfig => settings.fusion[info.id] ?? defaultFusion(info.id);
-    const embedder = async (): Promise<Embedder> => embedderInstance;
+    const fusion = (): FusionConfig => settings.fusion[serving.info.id] ?? defaultFusion(serving.info.id);
+    const embedder = async (): Promise<Embedder> => serving;
 
+    let dirty = false; // written since the last optimize
     const putDoc = async (doc: DocumentRecord): Promise<void> => {
+      dirty = true;
       await store.upsertDocument(doc);
       catalog.set(doc.docId, doc);
       emit('library.changed', { docIds: [doc.docId] });
@@ -107,17 +123,61 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     queue.on((p) => emit('ingest.progress', p));
 
     let maintaining: Promise<void> | undefined;
-    const maintain = (): Promise<void> => {
-      maintaining ??= store.ensureIndexes().finally(() => (maintaining = undefined));
+    const maintain = async (m: { optimize?: boolean } = {}): Promise<void> => {
+      while (maintaining) await maintaining.catch(() => undefined);
+      maintaining = (async () => {
+        await store.ensureIndexes();
+        if (m.optimize && dirty) {
+          dirty = false;
+          await store.optimize();
+        }
+      })().finally(() => (maintaining = undefined));
       return maintaining;
     };
+    let idleTimer: NodeJS.Timeout | undefined;
     if (!opts.readOnly) {
       // Chunks whose document row is gone (a removal cut short) are deleted.
       await store.sweepOrphans(new Set(catalog.keys()));
+      // Background upkeep once the queue has been idle a moment.
       queue.on(() => {
-        if (queue.idle) void maintain().catch(() => undefined);
+        clearTimeout(idleTimer);
+        if (queue.idle) idleTimer = setTimeout(() => void maintain({ optimize: true }).catch(() => undefined), 3000).unref();
       });
       if (opts.resume !== false) queue.resume();
+    }
+
+    let rebuild: RebuildProgress | undefined;
+    const rebuildAbort = new AbortController();
+    let rebuilding: Promise<void> | undefined;
+    if (!opts.readOnly && serving !== configured) {
+      const previous = serving;
+      rebuild = { target: configured.info.id, done: 0, total: catalog.size };
+      rebuilding = (async () => {
+        const next = await Store.open(lancedir, { embedderId: configured.info.id, dimension: configured.info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold });
+        try {
+          await rebuildIndex({
+            serving: store,
+            next,
+            embedder: configured,
+            docs: () => catalog,
+            signal: rebuildAbort.signal,
+            onProgress: (p) => {
+              rebuild = p;
+              emit('library.changed', { docIds: [] });
+            },
+          });
+          serving = configured;
+          await saveIndexState(dataDir, { active: { id: configured.info.id, settings: embedderSettings } });
+          await store.dropChunkTable(previous.info.id);
+          await previous.close();
+          rebuild = undefined;
+          emit('library.changed', { docIds: [] });
+        } finally {
+          next.release();
+        }
+      })().catch((e: unknown) => {
+        if (rebuild && !rebuildAbort.signal.aborted) rebuild = { ...rebuild, error: (e as Error).message };
+      });
     }
 
     const requireDoc = (docId: string): DocumentRecord => {
@@ -144,6 +204,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         writable();
         requireDoc(docId);
         await store.deleteDocument(docId);
+        dirty = true;
         catalog.delete(docId);
         emit('library.changed', { docIds: [docId] });
         return { ok: true as const };
@@ -191,8 +252,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         documents: catalog.size,
         chunks: await store.countChunks(),
         collections: [...collections].map(([name, documents]) => ({ name, documents })),
-        embedder: info,
+        embedder: serving.info,
         fusion: fusion(),
+        ...(rebuild ? { rebuild } : {}),
         jobs: queue.counts(),
         failures,
         indexes: store.indexState,
@@ -204,14 +266,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       (answerer ??= (async () => {
         const chats = opts.readOnly ? undefined : await ChatStore.create(path.join(dataDir, 'chats'));
         return new Answerer(
-          settings.answer ?? {},
+          await loadAnswerConfig(dataDir),
           {
             search: (q) => searcher.search(SearchQuery.parse(q)),
             expandSection: async (sectionId) => {
               const rows = await store.chunksBySection(sectionId);
               return rows.length ? joinOverlapping(rows.map((r) => r.text)) : undefined;
             },
-            embedder: embedderInstance,
+            embedder: serving,
           },
           { chats, modelsDir: path.join(dataDir, 'models') },
         );
@@ -236,13 +298,18 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       fusion,
       maintain,
       answerer: getAnswerer,
+      rebuilt: async () => void (await rebuilding),
       async close() {
         if (closed) return;
         closed = true;
+        clearTimeout(idleTimer);
+        rebuildAbort.abort();
+        await rebuilding;
         await queue.close();
         if (answerer) await (await answerer).close();
         await maintaining?.catch(() => undefined);
-        await embedderInstance.close();
+        await serving.close();
+        if (configured !== serving) await configured.close();
         store.close();
         await lock?.release();
       },

@@ -30,7 +30,7 @@ export const demoCommand: Command = {
       await engine.queue.whenIdle();
       off();
       bar.done();
-      await engine.maintain();
+      await engine.maintain({ optimize: true });
       const jobs = engine.queue.list().filter((j) => jobIds.includes(j.jobId));
       for (const j of jobs) {
         const doc = j.docId ? engine.documents().get(j.docId) : undefined;

@@ -49,7 +49,7 @@ export const ingestCommand: Command = {
       off();
       bar.done();
       if (interrupted) return 130;
-      await engine.maintain();
+      await engine.maintain({ optimize: true });
       const jobs = new Map(engine.queue.list().map((j) => [j.jobId, j]));
       const rawJobs = jobIds.map((id) => jobs.get(id)!).filter(Boolean);
       const report: IngestReport = { ingested: 0, unchanged: 0, failed: [] };

@@ -20,6 +20,9 @@ export const statusCommand: Command = {
       line('documents', `${s.documents} in ${s.collections.length} collection(s)${s.collections.length ? ': ' + s.collections.map((c) => `${c.name} (${c.documents})`).join(', ') : ''}`);
       line('passages', String(s.chunks));
       line('embedder', `${s.embedder.id} (${s.embedder.kind}, ${s.embedder.dimension}-d)`);
+      if (s.rebuild) {
+        line('rebuilding', s.rebuild.error ? `index for ${s.rebuild.target} failed: ${s.rebuild.error}` : `index for ${s.rebuild.target}: ${s.rebuild.done}/${s.rebuild.total} documents (searches use ${s.embedder.id} until it is done)`);
+      }
       line('fusion', `${s.fusion.method}, dense weight ${s.fusion.denseWeight}${s.fusion.source ? ` — ${s.fusion.source}` : ''}`);
       line('indexes', `full-text ${s.indexes.fts ? 'yes' : 'not yet'}, vector ${s.indexes.vector ? 'ANN' : 'exact search'}`);
       line('jobs', `${s.jobs.queued} queued, ${s.jobs.running} running, ${s.jobs.done} done, ${s.jobs.failed} failed`);

@@ -19,6 +19,16 @@ export interface JobRecord {
   notBefore?: number;
   /** Set on jobs whose document was already up to date. */
   unchanged?: boolean;
+  /** Time spent per stage of the last run (ms), for the activity view and benchmarks. */
+  timings?: StageTimings;
+}
+
+export interface StageTimings {
+  hashMs: number;
+  parseMs: number;
+  chunkMs: number;
+  embedMs: number;
+  indexMs: number;
 }
 
 /**

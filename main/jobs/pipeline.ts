@@ -8,6 +8,7 @@ import { extractFile } from '../ingest';
 import type { ExtractedDocument } from '../ingest/types';
 import type { DocumentRecord, Store } from '../store/store';
 import { QuarryError } from '../util/errors';
+import type { StageTimings } from './journal';
 
 export interface PipelineDeps {
   store: Store;
@@ -28,7 +29,7 @@ export interface FileTask {
   onProgress(p: { stage: 'parse' | 'chunk' | 'embed' | 'index'; pagesDone?: number; pagesTotal?: number; chunksDone?: number; chunksTotal?: number }): void;
 }
 
-export type FileOutcome = { kind: 'indexed'; doc: DocumentRecord } | { kind: 'unchanged'; doc: DocumentRecord };
+export type FileOutcome = { kind: 'indexed' | 'unchanged'; doc: DocumentRecord; timings: StageTimings };
 
 /** A document's id: stable for a file path within a collection, so re-ingesting replaces it. */
 export function docIdFor(absPath: string, collection: string): string {
@@ -63,14 +64,22 @@ export async function processFile(task: FileTask, deps: PipelineDeps): Promise<F
   if (before.isDirectory()) throw new QuarryError('INVALID_INPUT', `${abs} is a folder.`);
   const docId = docIdFor(abs, task.collection);
   const existing = deps.getDoc(docId);
+  const timings: StageTimings = { hashMs: 0, parseMs: 0, chunkMs: 0, embedMs: 0, indexMs: 0 };
+  let mark = performance.now();
+  const lap = (stage: keyof StageTimings): void => {
+    const now = performance.now();
+    timings[stage] += Math.round(now - mark);
+    mark = now;
+  };
   const contentHash = await hashFile(abs, task.signal);
+  lap('hashMs');
   if (existing && existing.status === 'ready' && existing.contentHash === contentHash) {
     if (task.tags.some((t) => !existing.tags.includes(t))) {
       const doc = { ...existing, tags: [...new Set([...existing.tags, ...task.tags])] };
       await deps.putDoc(doc);
-      return { kind: 'unchanged', doc };
+      return { kind: 'unchanged', doc, timings };
     }
-    return { kind: 'unchanged', doc: existing };
+    return { kind: 'unchanged', doc: existing, timings };
   }
 
   const base: DocumentRecord = {
@@ -100,9 +109,11 @@ export async function processFile(task: FileTask, deps: PipelineDeps): Promise<F
     onPage: (done, total) => task.onProgress({ stage: 'parse', pagesDone: done, pagesTotal: total }),
   });
   task.signal.throwIfAborted();
+  lap('parseMs');
 
   task.onProgress({ stage: 'chunk' });
   const chunks = chunkDocument(docId, extracted);
+  lap('chunkMs');
   const embedder = await deps.embedder();
   const vectors: Float32Array[] = [];
   task.onProgress({ stage: 'embed', chunksDone: 0, chunksTotal: chunks.length });
@@ -112,6 +123,7 @@ export async function processFile(task: FileTask, deps: PipelineDeps): Promise<F
     vectors.push(...(await embedder.embed(batch.map((c) => c.text), { kind: 'passage', signal: task.signal })));
     task.onProgress({ stage: 'embed', chunksDone: vectors.length, chunksTotal: chunks.length });
   }
+  lap('embedMs');
 
   // The file must not have changed under us: a truncated or rewritten file would index a mix.
   const after = await statOrFail(abs);
@@ -124,8 +136,9 @@ export async function processFile(task: FileTask, deps: PipelineDeps): Promise<F
   const title = extracted.meta.title || base.name;
   try {
     await deps.store.replacePages(docId, extracted.pages.map((p) => ({ page: p.page, text: p.text })));
-    await deps.store.replaceChunks(docId, task.collection, chunks, vectors, title);
+    await deps.store.replaceChunks(docId, task.collection, chunks, vectors, title, embedder.info.id);
   } catch (e) {
+    if (e instanceof QuarryError) throw e;
     const message = (e as Error).message ?? String(e);
     throw new QuarryError('STORE_FAILED', `Could not write ${base.name} to the library: ${message.split('\n')[0].slice(0, 300)}`, {
       cause: e,
@@ -160,5 +173,6 @@ export async function processFile(task: FileTask, deps: PipelineDeps): Promise<F
     });
   }
   await deps.putDoc(doc);
-  return { kind: 'indexed', doc };
+  lap('indexMs');
+  return { kind: 'indexed', doc, timings };
 }

@@ -104,7 +104,7 @@ export class IngestQueue {
   list(): JobInfo[] {
     return [...this.journal.jobs.values()]
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map((j) => ({ jobId: j.jobId, path: j.path, collection: j.collection, state: j.state, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, docId: j.docId, unchanged: j.unchanged, error: j.error }));
+      .map((j) => ({ jobId: j.jobId, path: j.path, collection: j.collection, state: j.state, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, docId: j.docId, unchanged: j.unchanged, timings: j.timings, error: j.error }));
   }
 
   counts(): { queued: number; running: number; failed: number; done: number } {
@@ -209,7 +209,7 @@ export class IngestQueue {
       this.passwords.delete(job.jobId);
       this.deps.onDone(outcome);
       this.fold(r);
-      await this.finish({ ...rec, docId: outcome.doc.docId, unchanged: outcome.kind === 'unchanged' }, 'done', outcome.kind === 'unchanged' ? 'unchanged' : 'done');
+      await this.finish({ ...rec, docId: outcome.doc.docId, unchanged: outcome.kind === 'unchanged', timings: outcome.timings }, 'done', outcome.kind === 'unchanged' ? 'unchanged' : 'done');
     } catch (e) {
       const err = r.abort.signal.aborted && !(e instanceof QuarryError && e.code !== 'CANCELLED') ? new QuarryError('CANCELLED', 'Cancelled') : toQuarryError(e);
       this.fold(r);

@@ -68,8 +68,17 @@ export class Store {
     private readonly docs: lancedb.Table,
     private readonly pages: lancedb.Table,
     private chunks: lancedb.Table,
-    readonly opts: Required<StoreOptions>,
+    private opts: Required<StoreOptions>,
   ) {}
+
+  /** The embedder whose vectors the serving chunk table holds. */
+  get embedderId(): string {
+    return this.opts.embedderId;
+  }
+
+  get dimension(): number {
+    return this.opts.dimension;
+  }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.writes.then(fn, fn);
@@ -135,8 +144,12 @@ export class Store {
    * chunks or the new ones, never a mix (merge-insert on the chunk id plus delete-by-source
    * of the old ones that are gone).
    */
-  async replaceChunks(docId: string, collection: string, chunks: Chunk[], vectors: Float32Array[], headingPrefix: string): Promise<void> {
+  async replaceChunks(docId: string, collection: string, chunks: Chunk[], vectors: Float32Array[], headingPrefix: string, embedderId?: string): Promise<void> {
     return this.exclusive(async () => {
+      if (embedderId && embedderId !== this.opts.embedderId) {
+        // The index switched to a new embedder while these vectors were computed.
+        throw new QuarryError('STORE_FAILED', `The library now uses the ${this.opts.embedderId} embedder; the passages will be embedded again.`, { retryable: true });
+      }
       const rows = chunks.map((c, i) => chunkRow(docId, collection, c, vectors[i], headingPrefix));
       const where = `doc_id = ${sqlString(docId)}`;
       if (rows.length === 0) {
@@ -183,6 +196,43 @@ export class Store {
       }
       await this.pages.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(rows);
     });
+  }
+
+  /** Writes already-chunked rows (re-embedded by an index rebuild) for one document, atomically. */
+  async replaceChunkRows(docId: string, rows: ChunkRow[], vectors: Float32Array[]): Promise<void> {
+    return this.exclusive(async () => {
+      const where = `doc_id = ${sqlString(docId)}`;
+      if (rows.length === 0) {
+        await this.chunks.delete(where);
+        return;
+      }
+      const data = rows.map((r, i) => ({ ...r, vector: Array.from(vectors[i]) }));
+      await this.chunks.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(data);
+      if (!this.ftsReady) await this.buildIndexes();
+    });
+  }
+
+  /**
+   * Makes `next`'s chunk table (a rebuilt index for another embedder) the serving one, if
+   * `ready()` still holds once all pending writes are done. Searches switch over at once.
+   */
+  async adopt(next: Store, ready: () => boolean): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (!ready()) return false;
+      const old = this.chunks;
+      this.chunks = next.chunks;
+      this.opts = { ...this.opts, embedderId: next.opts.embedderId, dimension: next.opts.dimension };
+      this.ftsReady = next.ftsReady;
+      this.vectorIndexed = next.vectorIndexed;
+      old.close();
+      return true;
+    });
+  }
+
+  /** Drops the chunk table of an embedder no longer in use. */
+  async dropChunkTable(embedderId: string): Promise<void> {
+    const name = chunkTableName(embedderId);
+    if (embedderId !== this.opts.embedderId && (await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
   }
 
   async getPage(docId: string, page: number): Promise<string | undefined> {
@@ -280,6 +330,12 @@ export class Store {
         await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
       }
     });
+  }
+
+  /** Closes a store whose chunk table was adopted by another (keeps that table open). */
+  release(): void {
+    this.docs.close();
+    this.pages.close();
   }
 
   close(): void {

@@ -193,3 +193,40 @@ describe('engine: bad input never breaks the batch', () => {
     }
   });
 });
+
+describe('engine: changing the embedder', () => {
+  it('rebuilds the index for the new model while the old one keeps serving, then switches', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const samples = await writeSamples(path.join(dir, 's'));
+      const lib = path.join(dir, 'lib');
+      const first = await createEngine({ dataDir: lib, embedder: { kind: 'hash', dimension: 256 } });
+      await ingest(first, samples);
+      const chunks = await first.store.countChunks();
+      await first.close();
+
+      const engine = await createEngine({ dataDir: lib, embedder: { kind: 'hash', dimension: 64 } });
+      try {
+        // Still serving the old index: searches answer with full results during the rebuild.
+        const during = await search(engine, { query: 'E-4012', k: 3 });
+        expect(during.results.length).toBeGreaterThan(0);
+        await engine.rebuilt();
+        const status = await engine.handlers['library.status']({});
+        expect(status.embedder).toMatchObject({ id: 'hash-64', dimension: 64 });
+        expect(status.rebuild).toBeUndefined();
+        expect(status.chunks).toBe(chunks);
+        const after = await search(engine, { query: 'E-4012', k: 3, mode: 'hybrid' });
+        expect(after.results[0].text).toContain('E-4012');
+        expect(await engine.store.db.tableNames()).not.toContain('chunks__hash-256');
+      } finally {
+        await engine.close();
+      }
+      // The switch is remembered: no second rebuild.
+      const again = await createEngine({ dataDir: lib, embedder: { kind: 'hash', dimension: 64 } });
+      expect((await again.handlers['library.status']({})).rebuild).toBeUndefined();
+      await again.close();
+    } finally {
+      await cleanup();
+    }
+  });
+});
