@@ -110,7 +110,13 @@ export const ipcChannels = {
   file: 'quarry:file',
   /** renderer → main: show the native open dialog; answers the chosen paths. */
   pickPaths: 'quarry:pick-paths',
+  /** main → renderer: a command chosen in the native menu (`MenuCommand`). */
+  menu: 'quarry:menu',
 } as const;
+
+/** Commands the native menu sends to the page. */
+export const menuCommands = ['search', 'library', 'chat', 'activity', 'settings', 'add-files'] as const;
+export type MenuCommand = (typeof menuCommands)[number];
 
 /**
  * What an IPC invoke answers. Errors travel as data, not as rejections, because Electron
@@ -133,5 +139,7 @@ export interface QuarryBridge {
   pickPaths(kind: 'files' | 'folder'): Promise<string[]>;
   /** The path on disk of a dropped or picked file (Electron's webUtils.getPathForFile). */
   pathForFile(file: File): string;
+  /** Commands from the native menu; returns the unsubscribe function. */
+  onMenu(listener: (command: MenuCommand) => void): () => void;
   readonly platform: string;
 }

@@ -48,6 +48,18 @@ export function App({ isMac }: { isMac: boolean }) {
   // Subscribed for the app's lifetime, so an answer keeps streaming while another view is open.
   useEffect(() => chat.getState().connect(), [chat]);
 
+  // The desktop app's native menu.
+  useEffect(
+    () =>
+      client.onMenu?.((command) => {
+        const s = app.getState();
+        if (command === 'search') s.requestSearchFocus();
+        else if (command === 'add-files') void client.pickPaths?.('files').then((paths) => library.getState().addPaths(paths));
+        else s.go(command);
+      }),
+    [client, app, library],
+  );
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const action = shortcutFor(e, isMac);

@@ -1,4 +1,4 @@
-import type { ErrorInfo, EventName, EventPayload, IngestAccepted, Input, Method, Output } from '../../contract';
+import type { ErrorInfo, EventName, EventPayload, IngestAccepted, Input, MenuCommand, Method, Output } from '../../contract';
 
 /** State of the connection to the engine, for the status bar and the "log in" screen. */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
@@ -34,6 +34,8 @@ export interface QuarryClient {
   addFiles(files: PickedFile[], collection: string, onEach?: (done: number, total: number) => void): Promise<IngestAccepted>;
   /** Shows the native open dialog (Electron only); undefined when the transport has none. */
   pickPaths?(kind: 'files' | 'folder'): Promise<string[]>;
+  /** Commands from the native menu (Electron only). */
+  onMenu?(fn: (command: MenuCommand) => void): () => void;
 }
 
 /** A failed call: carries the contract's ErrorInfo so the UI can show the message and next step. */

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload, IngestAccepted, Input, IpcReply, Method, Output, QuarryBridge } from '../../contract';
+import type { EventName, EventPayload, IngestAccepted, Input, IpcReply, MenuCommand, Method, Output, QuarryBridge } from '../../contract';
 import { ClientError, type ConnectionState, type PdfSource, type PickedFile, type QuarryClient } from './client';
 import { Listeners } from './emitter';
 
@@ -50,5 +50,9 @@ export class IpcClient implements QuarryClient {
 
   pickPaths(kind: 'files' | 'folder'): Promise<string[]> {
     return this.bridge.pickPaths(kind);
+  }
+
+  onMenu(fn: (command: MenuCommand) => void): () => void {
+    return this.bridge.onMenu(fn);
   }
 }

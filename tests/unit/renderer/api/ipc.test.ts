@@ -18,6 +18,7 @@ function bridge(): QuarryBridge & { emit(name: EventName, p: unknown): void; pat
     readFile: async () => ({ ok: true, value: new Uint8Array([37, 80, 68, 70]) }),
     pickPaths: async () => ['/a.pdf'],
     pathForFile: (f) => paths.get(f) ?? '',
+    onMenu: () => () => undefined,
     platform: 'linux',
     emit: (n, p) => listeners.forEach((fn) => fn(n, p)),
     paths,
