@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { AskAccepted, AskRequest, Chat, ChatEvent, ChatSummary } from './chat';
 import { type ErrorInfo } from './errors';
+import { ModelInfo, ModelProgress, RemoteTest, RemoteTestResult, SettingsSaved, SettingsUpdate, SettingsView } from './settings';
 
 export * from './chat';
+export * from './settings';
 import {
   DocumentInfo,
   IngestAccepted,
@@ -44,6 +46,12 @@ export const api = {
   'chat.get': { input: z.object({ chatId: z.string() }), output: Chat },
   'chat.rename': { input: z.object({ chatId: z.string(), title: z.string().trim().min(1).max(200) }), output: Ok },
   'chat.delete': { input: z.object({ chatId: z.string() }), output: Ok },
+  // Settings and models (main/server/settings.ts over settings.json and the models manifest).
+  'settings.get': { input: Empty, output: SettingsView },
+  'settings.update': { input: SettingsUpdate, output: SettingsSaved },
+  'settings.testRemote': { input: RemoteTest, output: RemoteTestResult },
+  'models.list': { input: Empty, output: z.object({ models: z.array(ModelInfo) }) },
+  'models.pull': { input: z.object({ id: z.string() }), output: Ok },
 } satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Api = typeof api;
@@ -52,8 +60,11 @@ export type Input<M extends Method> = z.input<Api[M]['input']>;
 export type ParsedInput<M extends Method> = z.output<Api[M]['input']>;
 export type Output<M extends Method> = z.output<Api[M]['output']>;
 
-/** The answering methods: optional in ApiHandlers, filled in by the transports from the engine's answerer. */
-export type ChatMethod = Extract<Method, `chat.${string}`>;
+/**
+ * Methods the transports add around the engine (answers from its answerer, settings over
+ * settings.json): optional in ApiHandlers.
+ */
+export type OptionalMethod = Extract<Method, `chat.${string}` | `settings.${string}` | `models.${string}`>;
 
 /** One handler: parsed input in, output out. */
 export type Handler<M extends Method> = (input: ParsedInput<M>) => Promise<Output<M>>;
@@ -62,7 +73,7 @@ export type Handler<M extends Method> = (input: ParsedInput<M>) => Promise<Outpu
  * What the engine implements: one async function per method. The chat methods are optional so
  * an engine without answering still satisfies it; a transport answers them NOT_FOUND then.
  */
-export type ApiHandlers = { [M in Exclude<Method, ChatMethod>]: Handler<M> } & { [M in ChatMethod]?: Handler<M> };
+export type ApiHandlers = { [M in Exclude<Method, OptionalMethod>]: Handler<M> } & { [M in OptionalMethod]?: Handler<M> };
 
 /** Every method implemented: what a transport serves. */
 export type FullApiHandlers = { [M in Method]: Handler<M> };
@@ -73,6 +84,8 @@ export const events = {
   'library.changed': z.object({ docIds: z.array(z.string()) }),
   /** A streamed answer's progress (tokens, citations, the finished turn). */
   'chat.event': ChatEvent,
+  /** A model download's progress. */
+  'models.progress': ModelProgress,
 } satisfies Record<string, z.ZodType>;
 export type Events = typeof events;
 export type EventName = keyof Events;

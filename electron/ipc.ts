@@ -1,4 +1,4 @@
-import { ipcChannels, isMethod, type IpcReply } from '../contract';
+import { ipcChannels, isMethod, type IpcReply, type Method } from '../contract';
 import { parseInput } from '../main/server/api-routes';
 import { QuarryError, toQuarryError } from '../main/util/errors';
 import type { EngineConnection } from './engine-connection';
@@ -23,6 +23,11 @@ export interface IpcDeps {
   pickPaths(kind: 'files' | 'folder', sender: unknown): Promise<string[]>;
   /** The dev server URL in development (also trusted then). */
   devServer?: string;
+  /**
+   * Sees every call after validation and decides how to forward it (the app takes API keys
+   * out of settings.update here, into the OS keychain).
+   */
+  intercept?: (method: Method, input: unknown, forward: (input: unknown) => Promise<IpcReply<unknown>>) => Promise<IpcReply<unknown>>;
 }
 
 const refused = (): IpcReply<never> => ({
@@ -46,7 +51,9 @@ export function registerIpc(deps: IpcDeps): () => void {
     }
     try {
       // Parsed here as well as in the host: bad input never crosses the process boundary.
-      return await engine.call(method, parseInput(method, input));
+      const parsed = parseInput(method, input);
+      const forward = (i: unknown): Promise<IpcReply<unknown>> => engine.call(method, i);
+      return await (deps.intercept ? deps.intercept(method, parsed, forward) : forward(parsed));
     } catch (e) {
       return { ok: false, error: toQuarryError(e).toInfo() };
     }

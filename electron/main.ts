@@ -3,13 +3,14 @@
 // menus and dialogs. The engine never runs on this thread, so the window never waits on it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, utilityProcess } from 'electron';
-import { ipcChannels, type MenuCommand } from '../contract';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
+import { ipcChannels, type IpcReply, type MenuCommand, type Method } from '../contract';
 import { defaultDataDir } from '../main/config';
 import { serveAppFile } from './app-protocol';
 import { EngineConnection, type HostPort } from './engine-connection';
 import { registerIpc, type IpcMainLike } from './ipc';
 import { buildMenuTemplate } from './menu';
+import { SecretStore } from './secrets';
 import { APP_HOST, APP_SCHEME, APP_URL, isAppUrl, isSafeExternalUrl, secureWebPreferences } from './security';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,10 +29,17 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | undefined;
   let engine: EngineConnection | undefined;
   let quitting = false;
+  let restarting = false;
+  let secrets: SecretStore | undefined;
   const dataDir = defaultDataDir();
+  const API_KEY = 'remote.apiKey';
 
   const startEngine = (): EngineConnection => {
-    const child = utilityProcess.fork(path.join(here, 'engine-host.js'), [dataDir], { serviceName: 'Quarry engine', stdio: 'inherit' });
+    // The remote provider's key comes from the OS keychain and reaches the engine as its
+    // environment (how the answers module reads keys); it is never written to settings.json.
+    const key = secrets?.get(API_KEY);
+    const env = { ...process.env, ...(key ? { QUARRY_API_KEY: key } : {}) };
+    const child = utilityProcess.fork(path.join(here, 'engine-host.js'), [dataDir], { serviceName: 'Quarry engine', stdio: 'inherit', env });
     const port: HostPort = {
       postMessage: (m) => child.postMessage(m),
       // UtilityProcess.on is overloaded per event; HostPort's two overloads map onto it one to one.
@@ -43,7 +51,7 @@ if (!app.requestSingleInstanceLock()) {
       {
         onExit: () => {
           // A crashed engine is restarted; pending calls have already failed with a typed error.
-          if (!quitting) engine = wire(startEngine());
+          if (!quitting && !restarting) engine = wire(startEngine());
         },
       },
     );
@@ -60,6 +68,38 @@ if (!app.requestSingleInstanceLock()) {
     offEvents = conn.onEvent((name, payload) => send(ipcChannels.event, name, payload));
     conn.whenReady().catch((e: Error) => dialog.showErrorBox('Quarry could not open its library', `${e.message}\n\nData folder: ${dataDir}`));
     return conn;
+  };
+
+  /** Restarts the engine host (after settings change), waiting until the library is open again. */
+  const restartEngine = async (): Promise<void> => {
+    restarting = true;
+    try {
+      await engine?.close();
+      engine = wire(startEngine());
+      await engine.whenReady().catch(() => undefined);
+    } finally {
+      restarting = false;
+    }
+  };
+
+  /** settings.update: the API key goes to the keychain, the rest to the engine, which then restarts. */
+  const intercept = async (method: Method, input: unknown, forward: (i: unknown) => Promise<IpcReply<unknown>>): Promise<IpcReply<unknown>> => {
+    if (method !== 'settings.update') return forward(input);
+    const update = input as { answer?: { remote?: { apiKey?: string } | null } };
+    const key = update.answer?.remote?.apiKey;
+    if (key !== undefined && update.answer?.remote) {
+      try {
+        await secrets?.set(API_KEY, key);
+      } catch (e) {
+        const err = e as { code?: string; message: string; hint?: string };
+        return { ok: false, error: { code: 'INTERNAL', message: err.message, hint: err.hint } };
+      }
+      delete update.answer.remote.apiKey;
+    }
+    const reply = await forward(update);
+    if (!reply.ok || !(reply.value as { restartRequired?: boolean }).restartRequired) return reply;
+    await restartEngine();
+    return { ok: true, value: { ok: true, restartRequired: false } };
   };
 
   const pickPaths = async (kind: 'files' | 'folder'): Promise<string[]> => {
@@ -133,12 +173,14 @@ if (!app.requestSingleInstanceLock()) {
       return serveAppFile(rendererDir, req.url);
     });
 
+    secrets = await SecretStore.open(app.getPath('userData'), safeStorage);
     engine = wire(startEngine());
     registerIpc({
       ipcMain: ipcMain as unknown as IpcMainLike,
       engine: { call: (m, i) => engine!.call(m, i), readFile: (d) => engine!.readFile(d) },
       pickPaths: (kind) => pickPaths(kind),
       devServer,
+      intercept,
     });
 
     const command = (c: MenuCommand): void => send(ipcChannels.menu, c);

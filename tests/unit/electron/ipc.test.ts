@@ -68,3 +68,26 @@ describe('IPC handlers', () => {
     expect(handlers.size).toBe(0);
   });
 });
+
+it('lets the app intercept a validated call (the API key goes to the keychain, not the engine)', async () => {
+  const { ipcMain, handlers } = fakeIpcMain();
+  const forwarded: unknown[] = [];
+  const kept: string[] = [];
+  registerIpc({
+    ipcMain,
+    engine: { call: async (_m, input) => (forwarded.push(input), { ok: true, value: { ok: true, restartRequired: true } }), readFile: async () => ({ ok: true, value: new Uint8Array() }) },
+    pickPaths: async () => [],
+    intercept: async (method, input, forward) => {
+      const u = input as { answer?: { remote?: { apiKey?: string } } };
+      if (method === 'settings.update' && u.answer?.remote?.apiKey) {
+        kept.push(u.answer.remote.apiKey);
+        delete u.answer.remote.apiKey;
+      }
+      return forward(u);
+    },
+  });
+  const call = handlers.get(ipcChannels.invoke)!;
+  await call(trusted, 'settings.update', { answer: { remote: { baseUrl: 'https://api.example.com/v1', model: 'm', apiKey: 'sk-secret' } } });
+  expect(kept).toEqual(['sk-secret']);
+  expect(JSON.stringify(forwarded)).not.toContain('sk-secret');
+});
