@@ -27,7 +27,7 @@ function usePrefersDark(): boolean {
 
 /** The application shell: sidebar, the current view, notifications, shortcuts, window-wide drop. */
 export function App({ isMac }: { isMac: boolean }) {
-  const { app, library, client, chat } = useStores();
+  const { app, library, client, chat, settings } = useStores();
   const view = useApp((s) => s.view);
   const theme = useSettings((s) => s.theme);
   const density = useSettings((s) => s.density);
@@ -47,6 +47,7 @@ export function App({ isMac }: { isMac: boolean }) {
 
   // Subscribed for the app's lifetime, so an answer keeps streaming while another view is open.
   useEffect(() => chat.getState().connect(), [chat]);
+  useEffect(() => settings.getState().connect(), [settings]);
 
   // The desktop app's native menu.
   useEffect(

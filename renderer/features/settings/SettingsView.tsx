@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { useSettings, useStores } from '../../app/context';
 import { displayKeys, SHORTCUTS } from '../../app/shortcuts';
+import { AnswerSettings } from './AnswerSettings';
+import { ModelSettings } from './ModelSettings';
 import type { Density, Theme } from './store';
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -16,8 +18,12 @@ export function SettingsView({ isMac }: { isMac: boolean }) {
   const density = useSettings((s) => s.density);
   const status = useSettings((s) => s.status);
   const statusError = useSettings((s) => s.statusError);
+  const engine = useSettings((s) => s.engine);
+  const engineError = useSettings((s) => s.engineError);
+  const restartNeeded = useSettings((s) => s.restartNeeded);
   useEffect(() => {
     void settings.getState().loadStatus();
+    void settings.getState().loadEngine();
   }, [settings]);
 
   return (
@@ -27,7 +33,20 @@ export function SettingsView({ isMac }: { isMac: boolean }) {
           <h1 id="settings-title">Settings</h1>
         </div>
       </header>
+      {restartNeeded && (
+        <div className="banner banner-warn" role="status" data-testid="restart-needed">
+          Saved. Restart <code>quarry serve</code> to apply the new model settings.
+        </div>
+      )}
       <div className="view-body settings">
+        {engineError && (
+          <div className="card sub-error" role="alert">
+            {engineError.message}
+            {engineError.hint ? ` — ${engineError.hint}` : ''}
+          </div>
+        )}
+        {engine && <AnswerSettings key={JSON.stringify(engine.answer)} view={engine} />}
+        {engine && <ModelSettings view={engine} />}
         <section className="card" aria-labelledby="appearance">
           <h2 id="appearance">Appearance</h2>
           <div className="setting">

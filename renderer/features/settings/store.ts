@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ErrorInfo, LibraryStatus } from '../../../contract';
+import type { ErrorInfo, LibraryStatus, ModelInfo, ModelProgress, RemoteTestResult, SettingsUpdate, SettingsView } from '../../../contract';
 import { errorInfo, type QuarryClient } from '../../api/client';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -14,9 +14,24 @@ export interface Preferences {
 export interface SettingsState extends Preferences {
   status: LibraryStatus | undefined;
   statusError: ErrorInfo | undefined;
+  /** The engine-side settings (answer providers, embedder); undefined until loaded or when unavailable. */
+  engine: SettingsView | undefined;
+  engineError: ErrorInfo | undefined;
+  models: ModelInfo[];
+  downloads: Record<string, ModelProgress>;
+  test: RemoteTestResult | 'testing' | undefined;
+  saving: boolean;
+  /** Set after a save that applies only when the engine restarts (the server build). */
+  restartNeeded: boolean;
   setTheme(theme: Theme): void;
   setDensity(density: Density): void;
   loadStatus(): Promise<void>;
+  loadEngine(): Promise<void>;
+  save(update: SettingsUpdate): Promise<boolean>;
+  testRemote(input: { baseUrl: string; model: string; apiKey?: string }): Promise<void>;
+  pull(id: string): Promise<void>;
+  /** Subscribes to model download progress; returns the unsubscribe function. */
+  connect(): () => void;
 }
 
 export type SettingsStore = StoreApi<SettingsState>;
@@ -63,6 +78,56 @@ export function createSettingsStore(client: QuarryClient, storage?: Pick<Storage
           set({ statusError: errorInfo(e) });
         }
       },
+      engine: undefined,
+      engineError: undefined,
+      models: [],
+      downloads: {},
+      test: undefined,
+      saving: false,
+      restartNeeded: false,
+      loadEngine: async () => {
+        try {
+          const [engine, { models }] = await Promise.all([client.call('settings.get', {}), client.call('models.list', {})]);
+          set({ engine, models, engineError: undefined });
+        } catch (e) {
+          set({ engineError: errorInfo(e) });
+        }
+      },
+      save: async (update) => {
+        set({ saving: true });
+        try {
+          const r = await client.call('settings.update', update);
+          set({ restartNeeded: get().restartNeeded || r.restartRequired, engineError: undefined });
+          await get().loadEngine();
+          return true;
+        } catch (e) {
+          set({ engineError: errorInfo(e) });
+          return false;
+        } finally {
+          set({ saving: false });
+        }
+      },
+      testRemote: async (input) => {
+        set({ test: 'testing' });
+        try {
+          set({ test: await client.call('settings.testRemote', input) });
+        } catch (e) {
+          set({ test: { ok: false, models: [], tookMs: 0, error: errorInfo(e) } });
+        }
+      },
+      pull: async (id) => {
+        set((s) => ({ downloads: { ...s.downloads, [id]: { id, bytesDone: 0, bytesTotal: null, bytesPerSecond: 0, state: 'downloading' } } }));
+        try {
+          await client.call('models.pull', { id });
+        } catch (e) {
+          set((s) => ({ downloads: { ...s.downloads, [id]: { id, bytesDone: 0, bytesTotal: null, bytesPerSecond: 0, state: 'failed', error: errorInfo(e) } } }));
+        }
+      },
+      connect: () =>
+        client.on('models.progress', (p) => {
+          set((s) => ({ downloads: { ...s.downloads, [p.id]: p } }));
+          if (p.state === 'done') void get().loadEngine();
+        }),
     };
   });
 }

@@ -28,3 +28,31 @@ it('loads the library status, or keeps the error', async () => {
   await s.getState().loadStatus();
   expect(s.getState().statusError?.code).toBe('NOT_FOUND');
 });
+
+it('loads engine settings and models, saves, tests a remote and follows downloads', async () => {
+  const client = new FakeClient();
+  const view = { dataDir: '/d', answer: { provider: 'auto' as const, redact: 'remote' as const }, embedder: { kind: 'use' }, keyStorage: 'environment' as const };
+  client.handlers['settings.get'] = () => view;
+  client.handlers['models.list'] = () => ({ models: [{ id: 'm', kind: 'embedding', name: 'M', license: 'MIT', state: 'missing', bytesOnDisk: 0, bytesTotal: 100 }] });
+  client.handlers['settings.update'] = () => ({ ok: true, restartRequired: true });
+  client.handlers['settings.testRemote'] = (i) => ({ ok: true, models: [i.model], modelFound: true, tookMs: 5 });
+  client.handlers['models.pull'] = () => ({ ok: true });
+  const s = createSettingsStore(client);
+  s.getState().connect();
+  await s.getState().loadEngine();
+  expect(s.getState().engine).toEqual(view);
+  expect(s.getState().models.map((m) => m.id)).toEqual(['m']);
+  expect(await s.getState().save({ answer: { provider: 'extractive' } })).toBe(true);
+  expect(s.getState().restartNeeded).toBe(true);
+  await s.getState().testRemote({ baseUrl: 'http://127.0.0.1:1/v1', model: 'x' });
+  expect(s.getState().test).toMatchObject({ ok: true, modelFound: true });
+  await s.getState().pull('m');
+  expect(s.getState().downloads.m!.state).toBe('downloading');
+  client.emit('models.progress', { id: 'm', bytesDone: 50, bytesTotal: 100, bytesPerSecond: 10, state: 'downloading' });
+  expect(s.getState().downloads.m!.bytesDone).toBe(50);
+  client.handlers['settings.update'] = () => {
+    throw new Error('bad url');
+  };
+  expect(await s.getState().save({})).toBe(false);
+  expect(s.getState().engineError?.message).toBe('bad url');
+});
