@@ -3,8 +3,8 @@ import { memo, useRef } from 'react';
 import { Icon } from '../../components/Icon';
 import { formatDate, formatLabel, formatSize } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
-import { formatEta } from './progress';
-import { nextStep, type Row, type SortKey } from './rows';
+import { formatEta, type FileProgress } from './progress';
+import { liveProgress, nextStep, type Row, type SortKey } from './rows';
 
 export type RowAction = 'open' | 'password' | 'retry' | 'reindex' | 'remove' | 'tags' | 'cancel' | 'dismiss';
 
@@ -145,12 +145,16 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
  */
 export function DocumentTable(props: {
   rows: Row[];
+  /** Running jobs' progress, applied to the visible rows only. */
+  files?: Record<string, FileProgress>;
   rowHeight: number;
   sort: { key: SortKey; dir: 'asc' | 'desc' };
   onSort: (key: SortKey) => void;
   onAction: (a: RowAction, r: Row) => void;
 }) {
   const { rows, rowHeight } = props;
+  const files = props.files ?? {};
+  const now = Date.now();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -186,7 +190,7 @@ export function DocumentTable(props: {
       </div>
       <div role="rowgroup" className="tbody" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => (
-          <DocRow key={item.key} row={rows[item.index]!} index={item.index} top={item.start} height={rowHeight} onAction={props.onAction} />
+          <DocRow key={item.key} row={liveProgress(rows[item.index]!, files, now)} index={item.index} top={item.start} height={rowHeight} onAction={props.onAction} />
         ))}
       </div>
     </div>

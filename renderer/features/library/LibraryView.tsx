@@ -60,8 +60,9 @@ export function LibraryView() {
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
-  // The ETA is recomputed whenever progress moves; `Date.now()` at that moment is what it needs.
-  const allRows = useMemo(() => buildRows(documents, jobs, files, Date.now(), dismissed), [documents, jobs, files, dismissed]);
+  // Built and sorted without live progress: a progress event (10 a second while indexing)
+  // re-renders the visible rows, it does not rebuild and re-sort the whole library.
+  const allRows = useMemo(() => buildRows(documents, jobs, {}, 0, dismissed), [documents, jobs, dismissed]);
   const rows = useMemo(() => sortRows(filterRows(allRows, collection, filter), sort.key, sort.dir), [allRows, collection, filter, sort]);
 
   const act = (action: RowAction, row: Row): void => {
@@ -164,7 +165,7 @@ export function LibraryView() {
           <p>{filter ? `Nothing in ${title} matches “${filter}”.` : `${title} is empty: drop files here to add them to it.`}</p>
         </EmptyState>
       ) : (
-        <DocumentTable rows={rows} rowHeight={density === 'compact' ? 36 : 48} sort={sort} onSort={(k) => library.getState().sortBy(k)} onAction={act} />
+        <DocumentTable rows={rows} files={files} rowHeight={density === 'compact' ? 36 : 48} sort={sort} onSort={(k) => library.getState().sortBy(k)} onAction={act} />
       )}
       {pending?.kind === 'password' && (
         <PromptDialog

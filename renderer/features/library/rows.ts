@@ -140,6 +140,19 @@ export function sortRows(rows: Row[], key: SortKey, dir: 'asc' | 'desc'): Row[] 
   });
 }
 
+/**
+ * A row with its running job's live progress. The table is built and sorted without progress
+ * (so a progress event does not re-sort 10,000 rows); this is applied to the visible rows only.
+ * Returns the same object when there is nothing newer, so unchanged rows do not re-render.
+ */
+export function liveProgress(row: Row, files: Record<string, FileProgress>, now: number): Row {
+  if (!row.progress) return row;
+  let fp = row.jobId ? files[row.jobId] : undefined;
+  if (!fp) for (const f of Object.values(files)) if (f.path === row.path) fp = f;
+  if (!fp) return row;
+  return { ...row, progress: { fraction: fileFraction(fp), etaSeconds: fileEta(fp, now), stage: fp.stage } };
+}
+
 /** Rows in a collection (null: all) whose name, tags or path contain the text. */
 export function filterRows(rows: Row[], collection: string | null, text: string): Row[] {
   const q = text.trim().toLowerCase();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../../../contract';
-import { buildRows, collectionsOf, failedCount, filterRows, formatFromName, nextStep, sortRows } from '../../../../../renderer/features/library/rows';
+import { buildRows, collectionsOf, failedCount, filterRows, formatFromName, liveProgress, nextStep, sortRows } from '../../../../../renderer/features/library/rows';
 import { fakeDoc } from '../../../server/fake-engine';
 
 const job = (over: Partial<JobInfo>): JobInfo => ({ jobId: 'j', path: '/x.pdf', collection: 'default', state: 'queued', attempts: 0, createdAt: '2026-01-02T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z', ...over });
@@ -108,5 +108,21 @@ describe('dismissed jobs and attention count', () => {
     expect(rows.map((r) => r.format)).toEqual(['docx', 'markdown']);
     expect(formatFromName('x.PDF')).toBe('pdf');
     expect(formatFromName('x.xyz')).toBeUndefined();
+  });
+});
+
+describe('liveProgress', () => {
+  const fp = { jobId: 'j', path: '/a.pdf', stage: 'embed' as const, pagesDone: 1, pagesTotal: 1, chunksDone: 5, chunksTotal: 10, exact: true, startedAt: 0, updatedAt: 0 };
+  it('overlays a running job’s progress on its row, by job id or by path', () => {
+    const [row] = buildRows([fakeDoc('d', '/a.pdf', 'default', { status: 'processing' })], [job({ jobId: 'j', docId: 'd', state: 'running', path: '/a.pdf' })], {}, 0);
+    expect(row!.progress).toEqual({ fraction: 0, stage: 'parse' });
+    expect(liveProgress(row!, { j: fp }, 10_000).progress!.fraction).toBeCloseTo(0.725);
+    expect(liveProgress({ ...row!, jobId: undefined }, { other: fp }, 10_000).progress!.stage).toBe('embed');
+  });
+  it('returns the very same row when nothing is running for it, so it does not re-render', () => {
+    const [ready] = buildRows([fakeDoc('d', '/a.pdf')], [], {}, 0);
+    expect(liveProgress(ready!, { j: fp }, 0)).toBe(ready);
+    const [active] = buildRows([], [job({ jobId: 'q', path: '/b.pdf' })], {}, 0);
+    expect(liveProgress(active!, {}, 0)).toBe(active);
   });
 });
