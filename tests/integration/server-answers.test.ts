@@ -126,6 +126,8 @@ describe('chat over HTTP', () => {
 
   it('renames and deletes chats, and refuses unknown ones and empty questions', async () => {
     const { body } = await post<{ chatId: string; askId: string }>('chat.ask', { question: 'Who was James Lind?' });
+    // Let the answer land first: it names an untitled chat after its question.
+    for (let i = 0; i < 100 && (await post<{ turns: unknown[] }>('chat.get', { chatId: body.chatId })).body.turns.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect((await post('chat.rename', { chatId: body.chatId, title: 'Lind' })).status).toBe(200);
     expect((await post<{ title: string }>('chat.get', { chatId: body.chatId })).body.title).toBe('Lind');
     expect((await post('chat.delete', { chatId: body.chatId })).status).toBe(200);
