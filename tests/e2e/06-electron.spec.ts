@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { _electron as electron } from '@playwright/test';
-import { electronStatus } from './electron-status.js';
+import { electronStatus } from '../../bin/electron-status.js';
 import { expect, test } from './fixtures';
 
 const status = electronStatus();
