@@ -200,7 +200,13 @@ export class IngestQueue {
             const t = Date.now();
             if (t - r.lastEmit >= 100 || p.stage !== 'parse') {
               r.lastEmit = t;
-              this.emit({ ...this.progress(), jobId: job.jobId, path: job.path, stage: p.stage });
+              this.emit({
+                ...this.progress(),
+                jobId: job.jobId,
+                path: job.path,
+                stage: p.stage,
+                file: { pagesDone: r.pagesDone, pagesTotal: r.pagesTotal, chunksDone: r.chunksDone, chunksTotal: r.chunksTotal },
+              });
             }
           },
         },
