@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as PdfjsLib from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { QuarryError } from '../util/errors';
+import { directPdfWorker } from './pdfjs-port';
 
 type Pdfjs = typeof PdfjsLib;
 /** An open pdfjs document. */
@@ -114,10 +115,11 @@ export function passwordCandidates(password: string): string[] {
 }
 
 /** Options for opening: everything pdfjs does not need for text is off. */
-function documentParams(data: Uint8Array, password: string | undefined): Parameters<Pdfjs['getDocument']>[0] {
+function documentParams(lib: Pdfjs, data: Uint8Array, password: string | undefined): Parameters<Pdfjs['getDocument']>[0] {
   return {
     data,
     password,
+    worker: directPdfWorker(lib) ?? undefined,
     ...pdfjsAssetDirs(),
     isEvalSupported: false,
     useSystemFonts: false,
@@ -131,7 +133,7 @@ function documentParams(data: Uint8Array, password: string | undefined): Paramet
 
 async function tryOpen(lib: Pdfjs, data: Uint8Array, password: string | undefined): Promise<PdfDocument> {
   // pdfjs transfers (detaches) the buffer it is given: every attempt gets its own copy.
-  const task = lib.getDocument(documentParams(data.slice(), password));
+  const task = lib.getDocument(documentParams(lib, data.slice(), password));
   try {
     return await task.promise;
   } catch (e) {

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { extractFile } from '../../main/ingest';
+import { loadPdfjs, openPdf, pdfjsAssetDirs, type PdfDocument } from '../../main/ingest/pdfjs';
 import type { ExtractedDocument, ExtractOptions } from '../../main/ingest/types';
 import { QuarryError } from '../../main/util/errors';
 import { sharedPath } from '../helpers/shared';
@@ -198,5 +200,45 @@ describe('layout and metadata on real documents', () => {
     expect(seen[seen.length - 1]).toBe(1);
     expect(doc.pages.filter((p) => p.text.length > 200).length).toBeGreaterThan(40);
     checkOffsets(doc);
+  });
+});
+
+describe('the in-thread DirectPort transport', () => {
+  /** Every text item of every page, as pdfjs hands them over. */
+  async function items(doc: PdfDocument): Promise<string[][]> {
+    const out: string[][] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      try {
+        const page = await doc.getPage(n);
+        const content = await page.getTextContent({ disableNormalization: true });
+        out.push(content.items.map((it) => ('str' in it ? `${it.str}@${it.transform.join(',')}` : '')));
+        page.cleanup();
+      } catch (e) {
+        out.push([`error: ${(e as Error).message}`]);
+      }
+    }
+    return out;
+  }
+
+  // Guards the by-reference transport (pdfjs-port.ts) against pdfjs upgrades: it must hand over
+  // exactly what pdfjs's own structuredClone transport does.
+  it.each([
+    ['long_real', 'docling__multi_page.pdf'],
+    ['long_real', 'unstructured__fr_olap.pdf'],
+    ['non_latin', 'pdfjs__issue16063.pdf'],
+    ['non_latin', 'docling__right_to_left_01.pdf'],
+    ['malformed', 'pdfjs__poppler-90-0-fuzzed.pdf'],
+  ])('gives the same text items as pdfjs’s own transport: %s/%s', { timeout: 30_000 }, async (folder, name) => {
+    const bytes = new Uint8Array(await readFile(PDF(folder, name)));
+    const lib = await loadPdfjs();
+    const reference = await lib.getDocument({ data: bytes.slice(), ...pdfjsAssetDirs(), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+    const { doc } = await openPdf(bytes);
+    try {
+      const [a, b] = await Promise.all([items(doc), items(reference)]);
+      expect(a.flat().length).toBeGreaterThan(0);
+      expect(a).toEqual(b);
+    } finally {
+      await Promise.all([doc.destroy(), reference.destroy()]);
+    }
   });
 });
