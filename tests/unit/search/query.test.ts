@@ -1,24 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery, exactPattern, isCodeLike } from '../../../main/search/query';
+import { promoteExact } from '../../../main/search/searcher';
+import type { ScoredRow } from '../../../main/store/store';
 
 describe('analyzeQuery', () => {
-  it('finds codes, IDs and numbers as exact units', () => {
-    expect(analyzeQuery('error E-4012 in pump').exact).toEqual(['E-4012']);
-    expect(analyzeQuery('What does Item 7A say?').exact).toEqual(['7A']);
+  it('finds codes, IDs and numbers as exact units and treats short queries as strict lookups', () => {
+    expect(analyzeQuery('error E-4012 in pump')).toMatchObject({ exact: ['E-4012'], strict: true });
+    expect(analyzeQuery('What does Item 7A say?')).toMatchObject({ exact: ['7A'], strict: true });
     expect(analyzeQuery('ISO-27001 controls for SKU123').exact).toEqual(['ISO-27001', 'SKU123']);
+    expect(analyzeQuery('revenue 2023').units).toEqual([{ text: '2023', kind: 'number' }]);
   });
 
-  it('keeps quoted phrases as units and strips the quotes from the text', () => {
-    const a = analyzeQuery('"net revenue" growth 2023');
+  it('keeps quoted phrases as units, strict whatever the length, and strips the quotes from the text', () => {
+    const a = analyzeQuery('"net revenue" growth in the northern region compared with the southern region in 2023');
     expect(a.exact).toEqual(['net revenue', '2023']);
-    expect(a.text).toBe('net revenue growth 2023');
+    expect(a.strict).toBe(true);
+    expect(a.text).toBe('net revenue growth in the northern region compared with the southern region in 2023');
   });
 
-  it('does not treat ordinary words or a shouted query as codes', () => {
+  it('reads a long natural-language question as non-strict', () => {
+    const a = analyzeQuery('50% of patients exposed to radiation have activated markers of mesenchymal stem cells');
+    expect(a.strict).toBe(false);
+    expect(a.units).toEqual([{ text: '50', kind: 'number' }]);
+  });
+
+  it('does not treat ordinary words, single digits or a shouted query as codes', () => {
     expect(analyzeQuery('protein folding in cells').exact).toEqual([]);
     expect(analyzeQuery('WHAT IS THE REVENUE').exact).toEqual([]);
-    expect(isCodeLike('a')).toBe(false);
+    expect(analyzeQuery('1 in 5 million').exact).toEqual([]);
+    expect(isCodeLike('non-infertile')).toBe(false);
     expect(isCodeLike('GDPR')).toBe(true);
+    expect(isCodeLike('PD-1')).toBe(true);
   });
 });
 
@@ -35,5 +47,40 @@ describe('exactPattern', () => {
     expect(exactPattern('net revenue').test('the net\n revenue rose')).toBe(true);
     expect(exactPattern('7A').test('Item 7A.')).toBe(true);
     expect(exactPattern('7A').test('Item 17A.')).toBe(false);
+  });
+});
+
+describe('promoteExact', () => {
+  const row = (id: string, text: string) => ({ id, text }) as ScoredRow;
+  const rows = new Map([
+    ['a', row('a', 'Pump overview and general maintenance of the pump.')],
+    ['b', row('b', 'Fault E-4012: discharge pressure sensor out of range.')],
+    ['c', row('c', 'In 2023, 50 patients received PD-1 blockade.')],
+  ]);
+  const fused = [
+    { id: 'a', score: 1, retrievers: ['text' as const] },
+    { id: 'c', score: 0.6, retrievers: ['text' as const] },
+    { id: 'b', score: 0.2, retrievers: ['text' as const] },
+  ];
+
+  it('ranks chunks containing the units first in a strict lookup and marks the exact retriever', () => {
+    const out = promoteExact(fused, [], rows, analyzeQuery('pump E-4012'), 0.3);
+    expect(out.map((f) => f.id)).toEqual(['b', 'a', 'c']);
+    expect(out[0].retrievers).toContain('exact');
+  });
+
+  it('adds chunks found only by the exact retriever in a strict lookup', () => {
+    const out = promoteExact(fused.slice(0, 2), [row('b', rows.get('b')!.text)], rows, analyzeQuery('E-4012'), 0.3);
+    expect(out[0].id).toBe('b');
+  });
+
+  it('in a long question boosts identifiers softly and ignores bare numbers', () => {
+    const q = analyzeQuery('did the 50 patients in the trial respond well to PD-1 blockade therapy overall');
+    expect(q.strict).toBe(false);
+    const out = promoteExact(fused, [], rows, q, 0.3);
+    // c holds "PD-1": +0.3 × top score; it overtakes a (1.0) only if the boost is big enough.
+    expect(out.find((f) => f.id === 'c')!.score).toBeCloseTo(0.6 + 0.3, 10);
+    expect(out.map((f) => f.id)).toEqual(['a', 'c', 'b']);
+    expect(promoteExact(fused, [], rows, q, 0).map((f) => f.score)).toEqual([1, 0.6, 0.2]);
   });
 });
