@@ -14,6 +14,9 @@ import { scoreRun } from '../main/eval/metrics';
 import { evaluate, openBeirIndex } from '../main/eval/run';
 import type { Engine } from '../main/engine';
 import { fuse } from '../main/search/fusion';
+import { analyzeQuery } from '../main/search/query';
+import { promoteExact, SOFT_BOOST } from '../main/search/searcher';
+import type { ScoredRow } from '../main/store/store';
 import { printTable, round, shared, writeResult } from './common';
 
 const { values } = parseArgs({ options: { embedder: { type: 'string' }, cache: { type: 'string' } } });
@@ -23,23 +26,28 @@ const dir = shared('eval', 'scifact');
 
 /** Raw candidate lists per query, fetched once, so fusion settings can be compared offline. */
 async function candidates(engine: Engine, ds: BeirDataset) {
-  const out = new Map<string, { text: { id: string; score: number }[]; vector: { id: string; score: number }[]; doc: Map<string, string> }>();
+  const out = new Map<string, { query: string; text: { id: string; score: number }[]; vector: { id: string; score: number }[]; doc: Map<string, string>; rows: Map<string, ScoredRow> }>();
   const emb = await engine.embedder();
   for (const q of ds.queries) {
     const [vec] = await emb.embed([q.text], { kind: 'query' });
     const { MatchQuery } = await import('@lancedb/lancedb');
     const [t, v] = await Promise.all([engine.store.textSearch(new MatchQuery(q.text, 'text'), 200), engine.store.vectorSearch(vec, 200)]);
     const doc = new Map<string, string>();
-    for (const r of [...t, ...v]) doc.set(r.id, r.doc_id);
-    out.set(q.id, { text: t.map((r) => ({ id: r.id, score: r._score ?? 0 })), vector: v.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })), doc });
+    const rows = new Map<string, ScoredRow>();
+    for (const r of [...t, ...v]) {
+      doc.set(r.id, r.doc_id);
+      rows.set(r.id, r);
+    }
+    out.set(q.id, { query: q.text, rows, text: t.map((r) => ({ id: r.id, score: r._score ?? 0 })), vector: v.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) })), doc });
   }
   return out;
 }
 
-function ndcgFor(cands: Awaited<ReturnType<typeof candidates>>, ds: BeirDataset, config: FusionConfig): number {
+function ndcgFor(cands: Awaited<ReturnType<typeof candidates>>, ds: BeirDataset, config: FusionConfig, softBoost: number): number {
   const run = new Map<string, string[]>();
   for (const [qid, c] of cands) {
-    const fused = fuse(config, c.text, c.vector);
+    // The same exact-unit handling as the search path (strict lookups have no extra candidates here).
+    const fused = promoteExact(fuse(config, c.text, c.vector), [], c.rows, analyzeQuery(c.query), softBoost);
     const seen = new Set<string>();
     const ranked: string[] = [];
     for (const f of fused) {
@@ -68,13 +76,16 @@ process.stderr.write('\n');
 const indexSeconds = round((performance.now() - t0) / 1000);
 try {
   const grid: FusionConfig[] = [];
-  for (const method of ['rrf', 'minmax'] as const) for (const w of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7]) grid.push({ method, denseWeight: w, rrfK: 60 });
+  for (const method of ['rrf', 'minmax'] as const) for (const w of [0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7]) grid.push({ method, denseWeight: w, rrfK: 60 });
   const trainC = await candidates(engine, train);
   const testC = await candidates(engine, test);
-  const rows = grid.map((g) => ({ ...g, train: round(ndcgFor(trainC, train, g), 4), test: round(ndcgFor(testC, test, g), 4) }));
+  const rows = [];
+  for (const softBoost of [0, SOFT_BOOST]) {
+    for (const g of grid) rows.push({ ...g, softBoost, train: round(ndcgFor(trainC, train, g, softBoost), 4), test: round(ndcgFor(testC, test, g, softBoost), 4) });
+  }
   const best = rows.reduce((a, b) => (b.train > a.train ? b : a));
-  printTable(['fusion', 'dense weight', 'nDCG@10 train', 'nDCG@10 test'], rows.map((r) => [r.method, r.denseWeight, r.train, r.test]));
-  console.log(`best on train: ${best.method} dense=${best.denseWeight} (test ${best.test})\n`);
+  printTable(['fusion', 'dense weight', 'exact boost', 'nDCG@10 train', 'nDCG@10 test'], rows.map((r) => [r.method, r.denseWeight, r.softBoost, r.train, r.test]));
+  console.log(`best on train: ${best.method} dense=${best.denseWeight} exact boost=${best.softBoost} (test ${best.test})\n`);
 
   const modes = [];
   for (const mode of ['text', 'vector', 'hybrid'] as const) {

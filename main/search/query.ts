@@ -1,43 +1,71 @@
 /**
  * What a query asks for beyond its words: exact units (IDs, codes, numbers, quoted phrases)
- * that must rank the chunks containing them first. Pure vector search misses these, which is
+ * that should rank the chunks containing them first. Pure vector search misses these, which is
  * the most common complaint users have about peers' search.
+ *
+ * How hard a unit pulls depends on the query. In a short lookup ("E-4012", "Item 7A market
+ * risk") or a quoted phrase, chunks containing the units rank first, full stop. In a long
+ * natural-language question, numbers and acronyms are just words ("50% of patients…" — the
+ * relevant passage may well say 45%), and only identifier-like codes get a soft boost:
+ * measured on SciFact train, hard promotion of every number in claims cost 0.034 nDCG@10.
  */
+export interface ExactUnit {
+  text: string;
+  /** quoted: "…" phrase; code: letters and digits mixed (E-4012, 7A, PD-1); number: digits only; acronym: GDPR. */
+  kind: 'quoted' | 'code' | 'number' | 'acronym';
+}
+
 export interface AnalyzedQuery {
   /** The query with quotes removed: what BM25 and the embedder see. */
   text: string;
-  /** Units that must appear verbatim (case-insensitive), e.g. "E-4012", "7A", "net revenue". */
+  /** Units that must appear verbatim (case-insensitive). */
   exact: string[];
+  units: ExactUnit[];
+  /** A short lookup (few content words) or one with quoted phrases: exact units rank first. */
+  strict: boolean;
 }
 
 const QUOTED = /"([^"]{1,200})"|“([^”]{1,200})”/g;
+const STOP = new Set(
+  'a an and are as at be but by for from has have how i in is it its of on or that the their there these this to was were what when where which who why will with does do did can could should would about into than then them they we you your our not no'.split(' '),
+);
+/** Queries with at most this many content words are lookups. */
+const LOOKUP_WORDS = 5;
 
-/** True for tokens that look like identifiers or codes: they contain a digit, or inner punctuation between letters/digits. */
+export function unitKind(token: string): ExactUnit['kind'] | undefined {
+  const hasDigit = /\p{N}/u.test(token);
+  const hasLetter = /\p{L}/u.test(token);
+  if (hasDigit && hasLetter) return 'code';
+  if (hasDigit) return /\d{2,}/.test(token) ? 'number' : undefined;
+  if (/^[A-Z]{3,}$/.test(token)) return 'acronym';
+  return undefined;
+}
+
+/** True for tokens that look like identifiers or codes. */
 export function isCodeLike(token: string): boolean {
-  if (token.length < 2 && !/\d/.test(token)) return false;
-  if (/\d/.test(token)) return true;
-  // ABC-12x, foo_bar, v2.x, A/B: inner punctuation joining alphanumerics
-  if (/[A-Za-z0-9][-_./:#][A-Za-z0-9]/.test(token)) return true;
-  // ALLCAPS acronyms of 3+ letters inside a mixed-case query ("NIST", "GDPR")
-  return /^[A-Z]{3,}$/.test(token);
+  return unitKind(token) !== undefined;
 }
 
 export function analyzeQuery(query: string): AnalyzedQuery {
-  const exact: string[] = [];
+  const units: ExactUnit[] = [];
   for (const m of query.matchAll(QUOTED)) {
     const phrase = (m[1] ?? m[2] ?? '').trim();
-    if (phrase) exact.push(phrase);
+    if (phrase) units.push({ text: phrase, kind: 'quoted' });
   }
   const unquoted = query.replace(QUOTED, ' ');
   const allCaps = unquoted === unquoted.toUpperCase();
+  let contentWords = 0;
   for (const raw of unquoted.split(/\s+/)) {
     const token = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
     if (!token) continue;
-    if (allCaps && /^[A-Z]+$/.test(token)) continue; // a shouted query is not a list of acronyms
-    if (isCodeLike(token) && !exact.some((e) => e.toLowerCase() === token.toLowerCase())) exact.push(token);
+    if (!STOP.has(token.toLowerCase())) contentWords++;
+    const kind = unitKind(token);
+    if (!kind || (allCaps && kind === 'acronym')) continue; // a shouted query is not a list of acronyms
+    if (!units.some((u) => u.text.toLowerCase() === token.toLowerCase())) units.push({ text: token, kind });
   }
+  const strict = units.some((u) => u.kind === 'quoted') || (units.length > 0 && contentWords <= LOOKUP_WORDS);
   const text = query.replace(/["“”]/g, ' ').replace(/\s+/g, ' ').trim();
-  return { text, exact };
+  return { text, exact: units.map((u) => u.text), units, strict };
 }
 
 const DASHES = '-‐‑‒–—';

@@ -1,6 +1,7 @@
 import { exactPattern } from './query';
 
-const STOP = new Set(
+/** English stop words (shared by highlighting and query expansion). */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
   'a an and are as at be but by for from has have how i in is it its of on or that the their there these this to was were what when where which who why will with does do did can could should would about into than then them they we you your our not no'.split(' '),
 );
 
@@ -19,7 +20,7 @@ export function stem(word: string): string {
 /** Query words worth highlighting: no stop words, stemmed. */
 export function highlightTerms(query: string): string[] {
   const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return [...new Set(words.filter((w) => !STOP.has(w) && (w.length > 1 || /\d/.test(w))).map(stem))];
+  return [...new Set(words.filter((w) => !STOP_WORDS.has(w) && (w.length > 1 || /\d/.test(w))).map(stem))];
 }
 
 export interface Snippet {
