@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const all = ['pdf-extract', 'embed', 'ingest', 'search-latency', 'scifact', 'answer', 'ui'];
+const all = ['pdf-extract', 'embed', 'ingest', 'search-latency', 'scifact', 'answer', 'answer-latency', 'ui', 'ui-browser'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const list = wanted.length ? wanted : all;
 let failed = 0;
