@@ -69,17 +69,5 @@ export function isSafeExternalUrl(url: string): boolean {
   }
 }
 
-/** The Content-Security-Policy of the app's pages (the same as the index.html meta tag). */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The Content-Security-Policy of the app's pages (shared with the browser build). */
+export { APP_CSP } from '../contract/csp';

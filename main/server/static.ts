@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { BASE_HEADERS } from './http-util';
+import { APP_CSP } from '../../contract/csp';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,23 +22,8 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/**
- * The same policy as the Electron window's CSP meta tag. pdf.js needs a blob: worker and
- * WebAssembly (its JPEG 2000 decoder); nothing may be loaded from another origin.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The same policy as the Electron window's (contract/csp.ts). */
+export const CONTENT_SECURITY_POLICY = APP_CSP;
 
 /** Resolves a URL path inside `root`, or undefined when it would escape it. */
 export function resolveInside(root: string, urlPath: string): string | undefined {
