@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { pdfjsModuleUrls } from './pdfjs';
 
@@ -9,12 +9,15 @@ const WORKER_HEAP_MB = 768;
 
 // Running from TypeScript sources (tests, `node --import tsx`), the worker is a .ts file too.
 // `execArgv: ['--import', 'tsx']` does not help there: on Node 20 tsx registers its loader only
-// on the main thread (dist/esm/index.mjs checks isMainThread), so the worker starts from a tiny
-// CommonJS bootstrap that registers tsx through its API and then imports the entry.
-// The bootstrap loads pdfjs *before* registering tsx: through tsx's hooks the two 2 MB bundles
-// take ~1.2 s and ~350 MB more to load (measured), natively ~0.15 s. Loading pdfjs replaces
-// Array.prototype.push and JSON.parse/stringify on Node 20, so the bootstrap puts the natives
-// back, as loadPdfjs does (see pdfjs.ts for why).
+// on the main thread (dist/esm/index.mjs checks isMainThread). So the worker starts from a tiny
+// CommonJS bootstrap that registers tsx through its API and then loads the entry. Measured per
+// cold worker, until the 619-page PDF is open:
+// - tsx's CommonJS API (require hooks, used here): ~300 ms CPU. Its ESM API would spin up a
+//   module-hooks thread per worker: ~450 ms CPU.
+// - pdfjs is imported *before* tsx registers: through tsx's hooks the two 2 MB bundles take
+//   ~1.2 s and ~350 MB more to load, natively ~0.15 s. Loading pdfjs replaces
+//   Array.prototype.push and JSON.parse/stringify on Node 20, so the bootstrap puts the natives
+//   back, as loadPdfjs does (see pdfjs.ts for why).
 const SELF_URL = import.meta.url;
 const RUNNING_TS = /\.[cm]?ts$/.test(new URL(SELF_URL).pathname);
 const WORKER_URL = new URL(RUNNING_TS ? './pdf-worker.ts' : './pdf-worker.js', SELF_URL);
@@ -27,33 +30,32 @@ const { parentPort, workerData } = require('node:worker_threads');
   } finally {
     [Array.prototype.push, JSON.parse, JSON.stringify] = saved;
   }
-  const api = await import(workerData.tsxApi);
-  (api.register || api.default.register)();
-  await import(workerData.entry);
+  require(workerData.tsxApi).register();
+  require(workerData.entry);
 })().catch((e) => parentPort.postMessage({ type: 'fatal', message: String((e && e.stack) || e) }));
 `;
 
-let tsxApiUrl: string | undefined;
+let tsxApiPath: string | undefined;
 
-/** tsx's ESM API entry. require.resolve would give the CommonJS build, which cannot register ESM hooks. */
-function resolveTsxEsmApi(): string {
-  if (!tsxApiUrl) {
+/** tsx's CommonJS API entry, found through its package exports. */
+function resolveTsxCjsApi(): string {
+  if (!tsxApiPath) {
     const req = createRequire(SELF_URL);
     const pkgFile = req.resolve('tsx/package.json');
-    const pkg = req(pkgFile) as { exports: Record<string, { import?: string | { default: string } }> };
-    const entry = pkg.exports['./esm/api']?.import;
+    const pkg = req(pkgFile) as { exports: Record<string, { require?: string | { default: string } }> };
+    const entry = pkg.exports['./cjs/api']?.require;
     const rel = typeof entry === 'string' ? entry : entry?.default;
-    if (!rel) throw new Error('tsx does not export ./esm/api');
-    tsxApiUrl = pathToFileURL(path.join(path.dirname(pkgFile), rel)).href;
+    if (!rel) throw new Error('tsx does not export ./cjs/api');
+    tsxApiPath = path.join(path.dirname(pkgFile), rel);
   }
-  return tsxApiUrl;
+  return tsxApiPath;
 }
 
 /** Starts one PDF worker thread (through the tsx bootstrap when running from sources). */
 export function spawnWorker(): Worker {
   const common = { execArgv: [] as string[], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false };
   if (!RUNNING_TS) return new Worker(WORKER_URL, common);
-  const workerData = { tsxApi: resolveTsxEsmApi(), preload: pdfjsModuleUrls(), entry: WORKER_URL.href };
+  const workerData = { tsxApi: resolveTsxCjsApi(), preload: pdfjsModuleUrls(), entry: fileURLToPath(WORKER_URL) };
   return new Worker(TSX_BOOTSTRAP, { ...common, eval: true, workerData });
 }
 
