@@ -72,7 +72,7 @@ function detach(worker: Worker): void {
 }
 
 /**
- * Keeps PDF workers alive between documents: starting one costs ~0.3-0.5 s (a thread, tsx,
+ * Keeps PDF workers alive between documents: starting one costs ~0.25 s of CPU (a thread, tsx,
  * pdfjs), which a folder of PDFs would otherwise pay per file. Idle workers are unref'd so they
  * never keep the process alive, and exit after IDLE_MS. Only workers that finished a run cleanly
  * come back; after an error or an abort they are terminated instead.

@@ -93,7 +93,7 @@ async function extractWithWorkers(source: PdfSource, opts: PdfExtractOptions, nu
 /**
  * Extracts a PDF with its pages split across worker threads (each opens the document and
  * reads the chunks of pages it is given); pages come back merged in order. Worth it for long
- * documents once the ~0.3-0.5 s start of a cold worker is paid (the pool keeps them warm
+ * documents once the ~0.25 s (CPU) start of a cold worker is paid (the pool keeps them warm
  * between documents); `npx tsx bench/pdf-extract.ts` measures it against pdftotext.
  *
  * @throws QuarryError as extractPdf; a worker that dies → PDF_MALFORMED.
