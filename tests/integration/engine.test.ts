@@ -194,6 +194,36 @@ describe('engine: bad input never breaks the batch', () => {
   });
 });
 
+describe('engine: a file deleted while it is being ingested', () => {
+  it('fails that job with FILE_NOT_FOUND and indexes nothing of it', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const samples = await writeSamples(path.join(dir, 's'));
+      const target = path.join(dir, 'doomed.md');
+      await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
+      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+      try {
+        const embedder = await engine.embedder();
+        const embed = embedder.embed.bind(embedder);
+        embedder.embed = async (texts, opts) => {
+          if (opts?.kind === 'passage') await rm(target, { force: true });
+          return embed(texts, opts);
+        };
+        const { jobs } = await ingest(engine, [target, samples[0]]);
+        const doomed = jobs.find((j) => j.path === target)!;
+        expect(doomed).toMatchObject({ state: 'failed', error: { code: 'FILE_NOT_FOUND' } });
+        expect(await engine.store.countChunks(`doc_id = '${doomed.docId}'`)).toBe(0);
+        // The rest of the batch is unaffected.
+        expect(jobs.find((j) => j.path === samples[0])?.state).toBe('done');
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('engine: changing the embedder', () => {
   it('rebuilds the index for the new model while the old one keeps serving, then switches', async () => {
     const { dir, cleanup } = await tempDir();
