@@ -82,15 +82,18 @@ export class UseEmbedder implements Embedder {
 
     const owner = {};
     const results = batches.map((batch) => this.submit(batch.map((i) => texts[i]), owner, signal));
+    const dropQueued = (reason: QuarryError): void => {
+      this.queue = this.queue.filter((job) => {
+        if (job.owner !== owner) return true;
+        job.reject(reason);
+        return false;
+      });
+    };
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
         // Batches not yet started are dropped; ones already in a worker finish and are ignored.
-        this.queue = this.queue.filter((job) => {
-          if (job.owner !== owner) return true;
-          job.reject(cancelled());
-          return false;
-        });
+        dropQueued(cancelled());
         reject(cancelled());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -108,6 +111,10 @@ export class UseEmbedder implements Embedder {
       });
       validateVectors(out, USE_DIMENSION, texts.length);
       return out;
+    } catch (e) {
+      // One failed batch fails the call: the call's batches still queued would be wasted work.
+      dropQueued(cancelled());
+      throw e;
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }

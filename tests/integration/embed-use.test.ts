@@ -119,6 +119,17 @@ describe('UseEmbedder', () => {
       expect(await pool.embed(['still works'])).toHaveLength(1);
     });
 
+    it('fails only the batch of a worker that dies, and replaces the worker on the next call', async () => {
+      await pool.embed(['warm both workers', 'so each has a model']);
+      // Reach into the pool to kill one worker while it holds a batch, as a crash would.
+      const slots = (pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots;
+      const run = pool.embed(scifact(4));
+      await slots[0].worker.terminate();
+      await expect(run).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE', retryable: true });
+      expect(await pool.embed(['after the crash', 'two', 'three', 'four', 'five'])).toHaveLength(5);
+      expect((pool as unknown as { slots: unknown[] }).slots).toHaveLength(2);
+    });
+
     it('ends its workers on close and starts new ones on the next call', async () => {
       await pool.close();
       const [v] = await pool.embed(['after close']);
