@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 
 export const REPO = path.resolve(import.meta.dirname, '..');
@@ -27,7 +28,9 @@ export async function writeResult(name: string, data: unknown): Promise<string> 
   const dir = path.join(REPO, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  await writeFile(file, JSON.stringify({ name, at: new Date().toISOString(), node: process.version, ...(data as object) }, null, 2));
+  // The machine's load when the run ended: figures taken on a busy 2-core box read differently.
+  const loadAverage = loadavg().map((x) => Math.round(x * 100) / 100);
+  await writeFile(file, JSON.stringify({ name, at: new Date().toISOString(), node: process.version, cpus: availableParallelism(), loadAverage, ...(data as object) }, null, 2));
   return file;
 }
 
