@@ -180,6 +180,16 @@ export const LibraryStatus = z.object({
   jobs: z.object({ queued: z.number().int(), running: z.number().int(), failed: z.number().int(), done: z.number().int() }),
   failures: z.array(IngestFailure),
   indexes: z.object({ fts: z.boolean(), vector: z.boolean() }),
+  /** Answer providers: the fallback chain and each provider's circuit breaker (this process's view). */
+  answer: z
+    .object({
+      chain: z.array(z.string()),
+      sendsData: z.boolean(),
+      providers: z.array(
+        z.object({ provider: z.string(), model: z.string(), state: z.enum(['closed', 'open', 'half-open']), failures: z.number().int(), retryAt: z.number().optional(), lastError: z.string().optional() }),
+      ),
+    })
+    .optional(),
   /** An index rebuild for a newly chosen embedder, while the old index keeps serving. */
   rebuild: z.object({ target: z.string(), done: z.number().int(), total: z.number().int(), error: z.string().optional() }).optional(),
 });

@@ -255,6 +255,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         embedder: serving.info,
         fusion: fusion(),
         ...(rebuild ? { rebuild } : {}),
+        answer: await answerStatus(),
         jobs: queue.counts(),
         failures,
         indexes: store.indexState,
@@ -278,6 +279,19 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
           { chats, modelsDir: path.join(dataDir, 'models') },
         );
       })());
+
+    async function answerStatus(): Promise<LibraryStatus['answer']> {
+      try {
+        const a = (await getAnswerer()).status();
+        return {
+          chain: a.chain,
+          sendsData: a.sendsData,
+          providers: a.providers.map((p) => ({ provider: p.provider, model: p.model, state: p.state, failures: p.failures, retryAt: p.retryAt, lastError: p.lastError })),
+        };
+      } catch {
+        return undefined; // invalid answer settings: reported when answering
+      }
+    }
 
     let closed = false;
     return {

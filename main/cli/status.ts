@@ -24,6 +24,11 @@ export const statusCommand: Command = {
         line('rebuilding', s.rebuild.error ? `index for ${s.rebuild.target} failed: ${s.rebuild.error}` : `index for ${s.rebuild.target}: ${s.rebuild.done}/${s.rebuild.total} documents (searches use ${s.embedder.id} until it is done)`);
       }
       line('fusion', `${s.fusion.method}, dense weight ${s.fusion.denseWeight}${s.fusion.source ? ` — ${s.fusion.source}` : ''}`);
+      if (s.answer) {
+        const breakers = s.answer.providers.map((p) => `${p.provider} (${p.model}) ${p.state}${p.failures ? `, ${p.failures} failure(s)` : ''}`).join('; ');
+        line('answers', `${s.answer.chain.join(' → ')}${s.answer.sendsData ? ' — sends passages to a remote model' : ' — nothing leaves this machine'}`);
+        if (breakers) line('providers', breakers);
+      }
       line('indexes', `full-text ${s.indexes.fts ? 'yes' : 'not yet'}, vector ${s.indexes.vector ? 'ANN' : 'exact search'}`);
       line('jobs', `${s.jobs.queued} queued, ${s.jobs.running} running, ${s.jobs.done} done, ${s.jobs.failed} failed`);
       if (s.failures.length) {

@@ -80,6 +80,8 @@ describe('quarry CLI', () => {
     expect(docs.documents.find((d: { name: string }) => d.name === 'zero.txt')).toMatchObject({ status: 'failed', error: { code: 'FILE_EMPTY' } });
     const status = JSON.parse((await runCli(['--data-dir', lib, 'status', '--json'])).stdout);
     expect(status).toMatchObject({ documents: samples.length + 1, embedder: { id: 'hash-256' }, indexes: { fts: true } });
+    // No model configured: answers are extractive and nothing leaves the machine.
+    expect(status.answer).toMatchObject({ chain: ['extractive'], sendsData: false });
 
     const rm = await runCli(['--data-dir', lib, 'remove', 'battery-research-summary']);
     expect(rm.code).toBe(0);
