@@ -94,9 +94,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const fusion = (): FusionConfig => settings.fusion[serving.info.id] ?? defaultFusion(serving.info.id);
     const embedder = async (): Promise<Embedder> => serving;
 
-    let dirty = false; // written since the last optimize
     const putDoc = async (doc: DocumentRecord): Promise<void> => {
-      dirty = true;
       await store.upsertDocument(doc);
       catalog.set(doc.docId, doc);
       emit('library.changed', { docIds: [doc.docId] });
@@ -127,10 +125,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       while (maintaining) await maintaining.catch(() => undefined);
       maintaining = (async () => {
         await store.ensureIndexes();
-        if (m.optimize && dirty) {
-          dirty = false;
-          await store.optimize();
-        }
+        if (m.optimize && store.needsOptimize) await store.optimize();
       })().finally(() => (maintaining = undefined));
       return maintaining;
     };
@@ -204,7 +199,6 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         writable();
         requireDoc(docId);
         await store.deleteDocument(docId);
-        dirty = true;
         catalog.delete(docId);
         emit('library.changed', { docIds: [docId] });
         return { ok: true as const };

@@ -82,8 +82,7 @@ export async function openBeirIndex(
     for (const r of records) (engine.documents() as Map<string, DocumentRecord>).set(r.docId, r);
     opts.onProgress?.(Math.min(ds.corpus.length, i + batchDocs), ds.corpus.length);
   }
-  await engine.maintain();
-  await engine.store.optimize();
+  await engine.maintain({ optimize: true });
   await writeFile(marker, JSON.stringify({ embedder: embedder.info.id, docs: ds.corpus.length, builtAt: now }));
   return engine;
 }

@@ -62,6 +62,8 @@ export class Store {
   private vectorIndexed = false;
   /** Writes run one at a time: concurrent commits (two jobs creating the first index) conflict. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Writes since the last optimize: new rows are searched unindexed (slower) until then. */
+  private unoptimized = 0;
 
   private constructor(
     readonly db: lancedb.Connection,
@@ -81,6 +83,7 @@ export class Store {
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.unoptimized++;
     const run = this.writes.then(fn, fn);
     this.writes = run.catch(() => undefined);
     return run;
@@ -299,7 +302,7 @@ export class Store {
 
   /** Creates missing indexes. Cheap when they exist; new rows stay searchable unindexed. */
   async ensureIndexes(): Promise<void> {
-    return this.exclusive(() => this.buildIndexes());
+    return this.exclusive(() => this.buildIndexes()).finally(() => this.unoptimized--);
   }
 
   private async buildIndexes(): Promise<void> {
@@ -323,12 +326,20 @@ export class Store {
     await this.refreshIndexState();
   }
 
+  /** True when rows were written since the last optimize. */
+  get needsOptimize(): boolean {
+    return this.unoptimized > 0;
+  }
+
   /** Compacts files, folds new rows into the indexes and drops old versions. */
   async optimize(): Promise<void> {
     return this.exclusive(async () => {
+      const pending = this.unoptimized;
       for (const t of [this.chunks, this.docs, this.pages]) {
         await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
       }
+      // Writes queued behind this one still count.
+      this.unoptimized = Math.max(0, this.unoptimized - pending);
     });
   }
 
