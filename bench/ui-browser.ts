@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import * as lancedb from '@lancedb/lancedb';
 import { createEngine } from '../main/engine';
 import { percentile, printTable, round, writeResult } from './common';
@@ -48,6 +49,7 @@ const TARGET_FRAME_MAX = 50;
 
 const started = performance.now();
 const cpu0 = process.cpuUsage();
+const load0 = loadavg();
 const log = (msg: string): void => console.log(`[ui-browser ${round((performance.now() - started) / 1000)} s] ${msg}`);
 const temp: string[] = [];
 const tempDir = async (name: string): Promise<string> => {
@@ -84,6 +86,10 @@ try {
     await measureLoads(browser, emptyServed.loginUrl, 1); // warm-up: the browser's first page pays for process start-up
     const loadEmpty = await measureLoads(browser, emptyServed.loginUrl, nLoads);
     const loadFull = await measureLoads(browser, served.loginUrl, nLoads);
+    // The largest response of the load, and what compression would make of it (the server sends it as is).
+    const docsRes = await fetch(`${served.server.url}/api/library.documents`, { method: 'POST', headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const docsBody = Buffer.from(await docsRes.arrayBuffer());
+    const documentsJson = { bytes: docsBody.length, gzipBytes: gzipSync(docsBody).length, contentEncoding: docsRes.headers.get('content-encoding') ?? 'none' };
 
     const context = await probedContext(browser);
     const page = await openApp(context, served.loginUrl);
@@ -123,10 +129,12 @@ try {
       httpMs.push(performance.now() - t);
     }
 
-    report({ bundle, loadEmpty, loadFull, scroll, search, searchProfile, engineMs, httpMs });
+    report({ bundle, loadEmpty, loadFull, documentsJson, scroll, search, searchProfile, engineMs, httpMs });
     const file = await writeResult('ui-browser', {
       chromium: browser.version(),
       cores: cpus().length,
+      // Other work on the machine slows the browser too: the 1-minute load average at start and end.
+      loadAverage: { start: round(load0[0], 2), end: round(loadavg()[0], 2) },
       library: { chunks, documents: Math.ceil(chunks / perDoc), perDoc, loadSeconds: round(loadMs / 1000), indexSeconds: round(indexMs / 1000), indexes: coverage },
       search: {
         target: { p95Ms: TARGET_SEARCH_P95 },
@@ -140,7 +148,7 @@ try {
       },
       scroll: { target: { maxFrameMs: TARGET_FRAME_MAX }, ...scroll },
       bundle,
-      load: { empty: loadEmpty, library: loadFull },
+      load: { empty: loadEmpty, library: loadFull, documentsJson },
       runSeconds: round((performance.now() - started) / 1000),
       cpuSeconds: round((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6),
     });
@@ -210,6 +218,7 @@ function report(r: {
   bundle: ReturnType<typeof measureBundle>;
   loadEmpty: Awaited<ReturnType<typeof measureLoads>>;
   loadFull: Awaited<ReturnType<typeof measureLoads>>;
+  documentsJson: { bytes: number; gzipBytes: number; contentEncoding: string };
   scroll: Awaited<ReturnType<typeof measureScroll>>;
   search: Awaited<ReturnType<typeof measureSearch>>;
   searchProfile: ProfileReport | undefined;
@@ -288,6 +297,7 @@ function report(r: {
     ]),
   );
   console.log(`   Ctrl+K focuses the search box after load: ${r.loadFull.searchShortcutWorks}`);
+  console.log(`   library.documents JSON: ${kb(r.documentsJson.bytes)} sent with content-encoding ${r.documentsJson.contentEncoding}; gzip would be ${kb(r.documentsJson.gzipBytes)}`);
   // What ran in the long frames of the median load, in order: script evaluation, the JSON of
   // library.documents, React's render.
   const median = [...r.loadFull.samples].sort((a, b) => a.usableMs - b.usableMs)[Math.floor(r.loadFull.samples.length / 2)];
