@@ -2,6 +2,8 @@
 // (virtualised: paint cost must not grow with the library), and the HTTP transport's cost
 // per call and per event. Each figure comes with a baseline measured in the same run, and
 // the ratio is what to compare between machines. `node --import tsx bench/ui.ts`
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { SearchResult } from '../contract';
@@ -57,7 +59,7 @@ const hit = (i: number): SearchResult => ({
 const answer = { query: 'q', mode: 'hybrid' as const, tookMs: 1, results: Array.from({ length: 10 }, (_, i) => hit(i)) };
 engine.handlers['search.query'] = async () => answer;
 const token = 'bench-token-0123456789';
-const server = await startServer({ engine, token, inboxDir: '/tmp/quarry-bench-inbox' });
+const server = await startServer({ engine, token, inboxDir: path.join(tmpdir(), 'quarry-bench-inbox') });
 const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 const N = 300;
 const direct: number[] = [];

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent, SearchResult } from '../../contract';
 import { Answerer } from '../../main/answer/answerer';
@@ -137,7 +139,7 @@ describe('chat over HTTP', () => {
   });
 
   it('answers chat methods NOT_FOUND on an engine without an answerer', async () => {
-    const plain = await startServer({ engine: new FakeEngine(), token: TOKEN, inboxDir: '/tmp/quarry-unused-inbox' });
+    const plain = await startServer({ engine: new FakeEngine(), token: TOKEN, inboxDir: path.join(tmpdir(), 'quarry-unused-inbox') });
     const res = await fetch(`${plain.url}/api/chat.list`, { method: 'POST', headers: auth, body: '{}' });
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/not available/);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve, type ServableEngine } from '../../main/cli/serve';
@@ -102,7 +103,7 @@ describe('quarry serve through the CLI dispatcher', () => {
     expect(Object.keys(serveCommand.options)).toEqual(expect.arrayContaining(['port', 'host', 'token']));
     const err: string[] = [];
     const io = { out: { write: () => true }, err: { write: (s: string) => err.push(s) > 0 } } as never;
-    expect(await serveCommand.run({ dataDir: '/tmp/x', args: [], values: { port: 'nope' }, io })).toBe(1);
+    expect(await serveCommand.run({ dataDir: path.join(tmpdir(), 'quarry-unused'), args: [], values: { port: 'nope' }, io })).toBe(1);
     expect(err.join('')).toMatch(/--port/);
   });
 });
