@@ -1,4 +1,5 @@
 import type { EmbedderInfo } from '../../contract';
+import type { OpenAIEmbedderOptions } from './openai';
 
 export interface EmbedOptions {
   signal?: AbortSignal;
@@ -34,16 +35,5 @@ export type EmbedderConfig =
       dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
       batchSize?: number;
     }
-  | {
-      kind: 'openai';
-      /** e.g. http://127.0.0.1:11434 (Ollama); `/v1/embeddings` is appended. */
-      baseUrl: string;
-      apiKey?: string;
-      model: string;
-      /** When absent the server is asked once. */
-      dimension?: number;
-      batchSize?: number;
-      timeoutMs?: number;
-      retries?: number;
-    }
+  | ({ kind: 'openai' } & Omit<OpenAIEmbedderOptions, 'fetch'>)
   | { kind: 'hash'; dimension?: number };

@@ -66,6 +66,11 @@ export async function extractPdf(data: Uint8Array, opts: PdfExtractOptions = {})
   const fileName = opts.fileName ?? 'The PDF';
   if (opts.signal?.aborted) throw cancelled();
   const { doc, warnings } = await openPdf(data, { password: opts.password, fileName });
+  return readInThread(doc, warnings, opts, fileName);
+}
+
+/** Reads every page of an opened document in this thread, then releases it. */
+async function readInThread(doc: Parameters<typeof readPdfMeta>[0], warnings: Parameters<typeof readAllPages>[2], opts: PdfExtractOptions, fileName: string): Promise<ExtractedDocument> {
   try {
     const meta = await readPdfMeta(doc);
     const raw = await readAllPages(doc, opts, warnings);
@@ -114,15 +119,10 @@ export async function extractPdfAuto(data: Uint8Array, opts: PdfExtractOptions =
   const workers = opts.workers ?? defaultWorkerCount();
   if (opts.signal?.aborted) throw cancelled();
   const { doc, warnings } = await openPdf(data, { password: opts.password, fileName });
-  let handOff: { numPages: number; meta: DocumentMeta } | null = null;
+  if (workers <= 1 || doc.numPages <= PARALLEL_MIN_PAGES) return readInThread(doc, warnings, opts, fileName);
+  let handOff: { numPages: number; meta: DocumentMeta };
   try {
-    if (workers > 1 && doc.numPages > PARALLEL_MIN_PAGES) {
-      handOff = { numPages: doc.numPages, meta: await readPdfMeta(doc) };
-    } else {
-      const meta = await readPdfMeta(doc);
-      const raw = await readAllPages(doc, opts, warnings);
-      return assemble(meta, raw, warnings, fileName);
-    }
+    handOff = { numPages: doc.numPages, meta: await readPdfMeta(doc) };
   } catch (e) {
     throw toPdfError(e, fileName);
   } finally {
