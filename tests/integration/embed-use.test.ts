@@ -123,7 +123,9 @@ describe('UseEmbedder', () => {
       await pool.embed(['warm both workers', 'so each has a model']);
       // Reach into the pool to kill one worker while it holds a batch, as a crash would.
       const slots = (pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots;
-      const run = pool.embed(scifact(4));
+      // Four batches of 4: both workers hold one when slot 0 dies (with a single batch, the
+      // idle worker that took it could be slot 1, and the call would rightly succeed).
+      const run = pool.embed(scifact(16));
       await slots[0].worker.terminate();
       await expect(run).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE', retryable: true });
       expect(await pool.embed(['after the crash', 'two', 'three', 'four', 'five'])).toHaveLength(5);
