@@ -30,6 +30,9 @@ export const WORKER_STALL_MS = 120_000;
 /** Stop asking for pages after this many unreadable ones in a row (bogus page counts). */
 export const MAX_CONSECUTIVE_PAGE_ERRORS = 50;
 
+/** Workers that read a document up to this many pages go back to the pool; longer ones end. */
+const KEEP_WORKERS_UP_TO_PAGES = 150;
+
 /** Workers worth starting here: one per core, at most 4 (pdfjs gains little beyond). */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
@@ -103,8 +106,13 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
       settled = true;
       clearTimeout(stallTimer);
       opts.signal?.removeEventListener('abort', onAbort);
+      // A worker that read a long document keeps pdfjs's caches and a grown heap until the
+      // pool's idle timeout; while the chunks of that document are embedded this pushed peak RSS
+      // over 1 GB (619-page PDF). A fresh worker costs ~0.25 s of CPU, a few percent of such a
+      // document's parse, so long documents end their workers instead of parking them.
+      const heavy = total > KEEP_WORKERS_UP_TO_PAGES;
       for (const w of workers) {
-        if (err) pdfWorkerPool.discard(w);
+        if (err || heavy) pdfWorkerPool.discard(w);
         else pdfWorkerPool.release(w, defaultWorkerCount());
       }
       if (err) {
