@@ -54,10 +54,23 @@ export class ChatStore {
 
   private constructor(readonly dir: string) {}
 
+  /**
+   * The store for `dir`: one instance per folder in a process. The transport's chat handlers
+   * and the engine's answerer both write chats; with separate instances their per-chat write
+   * queues were separate too, so a rename made while an answer was being saved could be lost.
+   */
   static async create(dir: string): Promise<ChatStore> {
-    await mkdir(dir, { recursive: true });
-    return new ChatStore(dir);
+    const key = path.resolve(dir);
+    let store = ChatStore.open.get(key);
+    if (!store) {
+      store = mkdir(key, { recursive: true }).then(() => new ChatStore(key));
+      ChatStore.open.set(key, store);
+      store.catch(() => ChatStore.open.delete(key));
+    }
+    return store;
   }
+
+  private static readonly open = new Map<string, Promise<ChatStore>>();
 
   /** All chats, most recently updated first. */
   async list(): Promise<ChatSummary[]> {

@@ -64,4 +64,19 @@ describe('ChatStore', () => {
     ]);
     expect((await chats.get(chat.id)).turns).toHaveLength(2);
   });
+
+  it('keeps a rename made through another handle while an answer is being saved', async () => {
+    // The HTTP/IPC chat handlers and the engine's answerer each ask for the store of one folder.
+    const forAnswers = await ChatStore.create(dir.dir);
+    const forHandlers = await ChatStore.create(dir.dir);
+    expect(forHandlers).toBe(forAnswers);
+    const answerer = new Answerer({}, memorySearch(LIBRARY), { chats: forAnswers });
+    const chat = await forHandlers.newChat();
+    const answering = answerer.answer({ question: 'What causes scurvy?', chatId: chat.id });
+    const renaming = forHandlers.rename(chat.id, 'Vitamin C');
+    await Promise.all([answering, renaming]);
+    const saved = await forHandlers.get(chat.id);
+    expect(saved.turns).toHaveLength(1);
+    expect(saved.title).toBe('Vitamin C');
+  });
 });
