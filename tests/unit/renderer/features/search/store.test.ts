@@ -29,16 +29,41 @@ describe('search store', () => {
     const pending: Record<string, (v: ReturnType<typeof answer>) => void> = {};
     const answer = (q: string) => ({ query: q, mode: 'hybrid' as const, tookMs: 1, results: [hit(q)] });
     client.handlers['search.query'] = (q) => new Promise((resolve) => (pending[q.query] = resolve));
-    const s = createSearchStore(client, { debounceMs: 10 });
+    const s = createSearchStore(client);
     s.getState().setQuery('old');
-    await vi.advanceTimersByTimeAsync(20);
+    await vi.advanceTimersByTimeAsync(1);
     s.getState().setQuery('new');
-    await vi.advanceTimersByTimeAsync(20);
+    void s.getState().runNow(); // Enter does not wait for the running query
+    await vi.advanceTimersByTimeAsync(1);
     pending.new!(answer('new'));
     await vi.advanceTimersByTimeAsync(0);
     pending.old!(answer('old'));
     await vi.advanceTimersByTimeAsync(0);
     expect(s.getState().results.map((r) => r.chunkId)).toEqual(['new']);
+  });
+
+  it('searches the first keystroke at once and folds the keystrokes typed meanwhile into one query', async () => {
+    const client = new FakeClient();
+    const pending: Record<string, (v: ReturnType<typeof answer>) => void> = {};
+    const answer = (q: string) => ({ query: q, mode: 'hybrid' as const, tookMs: 1, results: [hit(q)] });
+    client.handlers['search.query'] = (q) => new Promise((resolve) => (pending[q.query] = resolve));
+    const s = createSearchStore(client);
+    s.getState().setQuery('c');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.calls.map((c) => (c.input as { query: string }).query)).toEqual(['c']);
+    for (const q of ['cl', 'cli', 'clim']) {
+      s.getState().setQuery(q);
+      await vi.advanceTimersByTimeAsync(5);
+    }
+    // Nothing more is sent while 'c' runs: one query at a time.
+    expect(client.calls).toHaveLength(1);
+    pending.c!(answer('c'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.calls.map((c) => (c.input as { query: string }).query)).toEqual(['c', 'clim']);
+    pending.clim!(answer('clim'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.getState()).toMatchObject({ status: 'done', resultsFor: 'clim' });
+    expect(s.getState().results.map((r) => r.chunkId)).toEqual(['clim']);
   });
 
   it('clears results for an empty query without calling the engine', async () => {
