@@ -1,10 +1,12 @@
 import { readdir, readFile, mkdir, writeFile, stat } from 'node:fs/promises';
 import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type QuarryServer } from '../../main/server';
 import { sharedPath, tempDir } from '../helpers/shared';
-import { FakeEngine, progress } from '../unit/server/fake-engine';
+import { GZIP_FROM_BYTES } from '../../main/server/http-util';
+import { FakeEngine, fakeDoc, progress } from '../unit/server/fake-engine';
 
 // The transport is tested against a hand-written engine (FakeEngine): what is under test here
 // is HTTP, auth, validation, streaming and files. The real engine runs in the e2e suite.
@@ -96,6 +98,43 @@ describe('POST /api/<method>', () => {
     const res = await fetch(`${server.url}/api/library.documents`, { method: 'POST', headers: auth });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ documents: [] });
+  });
+
+  it('gzips a large response for a client that accepts it, and only then', async () => {
+    for (let i = 0; i < 400; i++) engine.docs.set(`big${i}`, fakeDoc(`big${i}`, `/library/report-${i}.pdf`, 'bulk'));
+    try {
+      const raw = (encoding?: string): Promise<{ headers: Record<string, unknown>; body: Buffer }> =>
+        new Promise((resolve, reject) => {
+          const headers: Record<string, string> = { ...auth, 'Content-Type': 'application/json' };
+          if (encoding) headers['Accept-Encoding'] = encoding;
+          const req = request(`${server.url}/api/library.documents`, { method: 'POST', headers }, (res) => {
+            const parts: Buffer[] = [];
+            res.on('data', (c: Buffer) => parts.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+          });
+          req.on('error', reject);
+          req.end('{"collection":"bulk"}');
+        });
+      const plain = await raw();
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      const listing = JSON.parse(plain.body.toString('utf8')) as { documents: unknown[] };
+      expect(listing.documents).toHaveLength(400);
+      expect(plain.body.length).toBeGreaterThan(GZIP_FROM_BYTES);
+
+      const packed = await raw('gzip, deflate, br');
+      expect(packed.headers['content-encoding']).toBe('gzip');
+      expect(packed.headers.vary).toBe('Accept-Encoding');
+      expect(Number(packed.headers['content-length'])).toBe(packed.body.length);
+      expect(packed.body.length).toBeLessThan(plain.body.length / 5);
+      expect(JSON.parse(gunzipSync(packed.body).toString('utf8'))).toEqual(listing);
+
+      expect((await raw('gzip;q=0, identity')).headers['content-encoding']).toBeUndefined();
+      // Small bodies are not worth compressing.
+      const small = await fetch(`${server.url}/api/search.query`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json', 'Accept-Encoding': 'gzip' }, body: '{"query":"x"}' });
+      expect(small.headers.get('content-encoding')).toBeNull();
+    } finally {
+      for (let i = 0; i < 400; i++) engine.docs.delete(`big${i}`);
+    }
   });
 
   it('answers bad JSON with a typed 400 and keeps serving', async () => {
