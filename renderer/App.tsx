@@ -39,11 +39,8 @@ export function App({ isMac }: { isMac: boolean }) {
     document.documentElement.dataset.density = density;
   }, [theme, prefersDark, density]);
 
-  useEffect(() => {
-    const off = library.getState().connect();
-    void library.getState().refresh();
-    return off;
-  }, [library]);
+  // The first listing is requested in main.tsx, before React renders; this keeps it current.
+  useEffect(() => library.getState().connect(), [library]);
 
   // Subscribed for the app's lifetime, so an answer keeps streaming while another view is open.
   useEffect(() => chat.getState().connect(), [chat]);
