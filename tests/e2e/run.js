@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:e2e`: builds the browser renderer (so a fresh clone works), reports whether the
+// `npm run test:e2e`: builds the app (so a fresh clone works), reports whether the
 // Electron flows can run here, then runs the Playwright suite in Debian's Chromium against
 // `quarry serve` and the real engine. Screenshots and traces land in test-results/.
 import { spawnSync } from 'node:child_process';
@@ -29,25 +29,20 @@ if (!existsSync(browser)) {
   process.exit(1);
 }
 
-log('building the renderer (vite build → out/renderer)');
-if (run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn']) !== 0) {
-  console.error('[e2e] The renderer build failed.');
+// The desktop build (out/main, out/preload, and the same renderer in out/renderer) is built
+// whether or not an Electron binary is here: 07-engine-host-build.spec.ts runs its engine host
+// under Node, and the browser specs use its renderer.
+log('building the app (electron-vite build → out/main, out/preload, out/renderer)');
+if (run(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn']) !== 0) {
+  console.error('[e2e] The build failed.');
   process.exit(1);
 }
 
 const electron = electronStatus();
 mkdirSync(path.join(root, 'test-results'), { recursive: true });
-if (electron.available) {
-  log(`Electron flows: WILL RUN with ${electron.executable}`);
-  log('building the desktop app (electron-vite build → out/main, out/preload)');
-  if (run(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']) !== 0) {
-    console.error('[e2e] The Electron build failed.');
-    process.exit(1);
-  }
-} else {
-  // Said plainly, here and in the Playwright report: the Electron flows did not run.
-  log(`Electron flows: NOT RUN — ${electron.reason}. The same flows run in Chromium below; install the Electron binary to include them.`);
-}
+if (electron.available) log(`Electron flows: WILL RUN with ${electron.executable}`);
+// Said plainly, here and in the Playwright report: the Electron flows did not run.
+else log(`Electron flows: NOT RUN — ${electron.reason}. The same flows run in Chromium below; install the Electron binary to include them.`);
 writeFileSync(path.join(root, 'test-results', 'electron-status.json'), JSON.stringify(electron, null, 2));
 
 log(`running Playwright in ${browser}`);
