@@ -47,11 +47,27 @@ export const SearchFilters = z.object({
 });
 export type SearchFilters = z.infer<typeof SearchFilters>;
 
+/**
+ * Maximal-marginal-relevance diversification of the top results, so that five passages from
+ * one page do not crowd out everything else.
+ */
+export const Diversity = z.object({
+  /** 1 keeps the ranking as it is; lower values trade relevance for novelty (0.7 is typical). */
+  lambda: z.number().min(0).max(1).default(0.7),
+  /** At most this many results from one page of one document before any other page's (0: no cap). */
+  pageCap: z.number().int().min(0).max(50).default(2),
+});
+export type Diversity = z.input<typeof Diversity>;
+
 export const SearchQuery = z.object({
   query: z.string().min(1).max(4000),
   k: z.number().int().min(1).max(200).default(10),
   mode: SearchMode.default('hybrid'),
   filters: SearchFilters.default({}),
+  /** Cross-encoder reranking of the top candidates; unset follows the library's settings (on when a reranker model is set). */
+  rerank: z.boolean().optional(),
+  /** Diversify the top results (off when absent). */
+  diversity: Diversity.optional(),
 });
 export type SearchQuery = z.input<typeof SearchQuery>;
 export type SearchQueryParsed = z.output<typeof SearchQuery>;
@@ -80,14 +96,39 @@ export const SearchResult = z.object({
   /** Matched term spans within `snippet` ([start,end) pairs), for highlighting without parsing markers. */
   highlights: z.array(z.tuple([z.number().int(), z.number().int()])),
   retrievers: z.array(Retriever),
+  /** The cross-encoder's score, when this result was among the reranked candidates. */
+  rerankScore: z.number().optional(),
 });
 export type SearchResult = z.infer<typeof SearchResult>;
+
+/** Why reranking did or did not change the order (stable codes: the UI and scripts match on them). */
+export const RerankReason = z.enum(['applied', 'model-missing', 'load-failed', 'loading', 'budget', 'invalid-scores', 'failed', 'too-few']);
+export type RerankReason = z.infer<typeof RerankReason>;
+
+/** What reranking did for one query: present whenever it was asked for. */
+export const RerankInfo = z.object({
+  /** False: the results are in the fused order, and `reason` says why. */
+  applied: z.boolean(),
+  reason: RerankReason,
+  /** The reranker model (manifest id or folder name). */
+  model: z.string().optional(),
+  /** Candidates scored by the cross-encoder. */
+  candidates: z.number().int(),
+  /** Time spent reranking (waiting for the model included). */
+  tookMs: z.number(),
+  /** A sentence for people (the error, or the budget that was exceeded). */
+  message: z.string().optional(),
+});
+export type RerankInfo = z.infer<typeof RerankInfo>;
 
 export const SearchResults = z.object({
   query: z.string(),
   mode: SearchMode,
   tookMs: z.number(),
   results: z.array(SearchResult),
+  rerank: RerankInfo.optional(),
+  /** Diversification applied: its settings and how many of the top results it changed. */
+  diversity: z.object({ lambda: z.number(), pageCap: z.number().int(), similarity: z.enum(['vectors', 'tokens']), changed: z.number().int() }).optional(),
 });
 export type SearchResults = z.infer<typeof SearchResults>;
 

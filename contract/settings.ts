@@ -20,6 +20,8 @@ export const SettingsView = z.object({
   embedder: z.object({ kind: z.string(), model: z.string().optional() }),
   /** Where an API key can be kept: the OS keychain (desktop app), or only the environment (server). */
   keyStorage: z.enum(['secure', 'environment']),
+  /** Cross-encoder reranking: the model (a manifest id or a folder; null: off) and the time budget per query. */
+  rerank: z.object({ model: z.string().nullable(), budgetMs: z.number().int() }).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
@@ -35,6 +37,13 @@ export const SettingsUpdate = z.object({
     })
     .optional(),
   embedder: z.union([z.object({ kind: z.literal('use') }), z.object({ kind: z.literal('transformers'), model: z.string().min(1) })]).optional(),
+  rerank: z
+    .object({
+      /** A reranker id from the manifest or a model folder; null turns reranking off. */
+      model: z.string().trim().min(1).nullable().optional(),
+      budgetMs: z.number().int().min(10).max(10_000).optional(),
+    })
+    .optional(),
 });
 export type SettingsUpdate = z.input<typeof SettingsUpdate>;
 

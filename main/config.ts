@@ -25,6 +25,24 @@ export const EmbedderSettings = z.discriminatedUnion('kind', [
 ]);
 export type EmbedderSettings = z.infer<typeof EmbedderSettings>;
 
+/**
+ * Cross-encoder reranking (main/search/rerank.ts). Off while `model` is unset. The defaults keep
+ * an interactive search within ~half a second on a laptop: 30 candidates, 300 ms for them.
+ */
+export const RerankSettings = z.object({
+  /** A reranker id from models/manifest.json (installed under `<dataDir>/models/<id>/`) or a model folder. */
+  model: z.string().min(1).optional(),
+  /** Per-query time budget: past it the fused order stands and the results say so. */
+  budgetMs: z.number().int().min(10).max(10_000).default(300),
+  /** How many of the fused top candidates the cross-encoder scores. */
+  topN: z.number().int().min(2).max(200).default(30),
+  /** Token limit per (query, passage) pair; capped by the model's own limit. */
+  maxLength: z.number().int().min(16).max(8192).default(512),
+  /** The model is unloaded after this long without a query (ms). */
+  idleMs: z.number().int().min(1000).default(300_000),
+});
+export type RerankSettings = z.infer<typeof RerankSettings>;
+
 /** Settings stored in `<dataDir>/settings.json`. Secrets never go here (safeStorage in the app). */
 export const Settings = z.object({
   embedder: EmbedderSettings.default({ kind: 'use' }),
@@ -38,6 +56,7 @@ export const Settings = z.object({
     .default({ concurrency: 2, embedBatchSize: 32 }),
   /** Answer providers: local GGUF, remote OpenAI-compatible API, timeouts, privacy. */
   answer: AnswerConfig.optional(),
+  rerank: RerankSettings.default({ budgetMs: 300, topN: 30, maxLength: 512, idleMs: 300_000 }),
 });
 export type Settings = z.infer<typeof Settings>;
 

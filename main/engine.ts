@@ -12,7 +12,7 @@ import {
 import { Answerer } from './answer/answerer';
 import { ChatStore } from './answer/chats';
 import { loadAnswerConfig } from './answer/engine-deps';
-import { loadSettings, type EmbedderSettings, type Settings } from './config';
+import { loadSettings, type EmbedderSettings, type RerankSettings, type Settings } from './config';
 import { createEmbedder } from './embed';
 import type { Embedder } from './embed/types';
 import { JobJournal, type JobRecord } from './jobs/journal';
@@ -20,6 +20,7 @@ import { IngestQueue } from './jobs/queue';
 import { loadIndexState, rebuildIndex, saveIndexState, type RebuildProgress } from './jobs/rebuild';
 import { expandPaths } from './library';
 import { defaultFusion } from './search/fusion';
+import { rerankerSetup } from './search/rerank-model';
 import { Searcher } from './search/searcher';
 import { DataDirLock } from './store/lock';
 import { Store, type DocumentRecord } from './store/store';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   vectorIndexThreshold?: number;
   /** Run queued jobs left by an earlier process (default true for writers). */
   resume?: boolean;
+  /** Overrides the reranker settings in settings.json (`quarry search --reranker`). */
+  rerank?: Partial<RerankSettings>;
 }
 
 type Listener<E extends EventName> = (p: EventPayload<E>) => void;
@@ -61,6 +64,12 @@ export interface Engine {
   answerer(): Promise<Answerer>;
   /** Resolves when a running embedder-change rebuild has finished (at once when none runs). */
   rebuilt(): Promise<void>;
+  /**
+   * Loads the configured reranker now instead of on the first search (a one-shot CLI search
+   * would otherwise spend its budget loading). Resolves false when none is set or it cannot
+   * load; searches then report why in `rerank.reason`.
+   */
+  prepareReranker(): Promise<boolean>;
   /**
    * Builds missing indexes (FTS, scalar, vector past its threshold) and, with `optimize`,
    * compacts the tables and folds new rows into the indexes.
@@ -99,7 +108,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       catalog.set(doc.docId, doc);
       emit('library.changed', { docIds: [doc.docId] });
     };
-    const searcher = new Searcher({ store, embedder, docs: () => catalog, fusion });
+    const rerankSettings: RerankSettings = { ...settings.rerank, ...opts.rerank };
+    const rerank = rerankSettings.model
+      ? rerankerSetup({ ...rerankSettings, model: rerankSettings.model }, { modelsDir: path.join(dataDir, 'models') })
+      : undefined;
+    const searcher = new Searcher({ store, embedder, docs: () => catalog, fusion, reranker: () => rerank });
     const journal = await JobJournal.open(dataDir, { readOnly: opts.readOnly });
     const queue = new IngestQueue(
       journal,
@@ -307,6 +320,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       maintain,
       answerer: getAnswerer,
       rebuilt: async () => void (await rebuilding),
+      prepareReranker: async () => {
+        if (!rerank) return false;
+        try {
+          await (await rerank.get()).load();
+          return true;
+        } catch {
+          return false;
+        }
+      },
       async close() {
         if (closed) return;
         closed = true;
@@ -315,6 +337,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         await rebuilding;
         await queue.close();
         if (answerer) await (await answerer).close();
+        await rerank?.close();
         await maintaining?.catch(() => undefined);
         await serving.close();
         if (configured !== serving) await configured.close();

@@ -43,7 +43,8 @@ interface Extractor {
   dispose(): Promise<void>;
 }
 
-const ONNX_FILE: Record<Dtype, string> = {
+/** The ONNX file transformers.js loads for each dtype (also used by the reranker). */
+export const ONNX_FILE: Record<Dtype, string> = {
   fp32: 'onnx/model.onnx',
   fp16: 'onnx/model_fp16.onnx',
   q8: 'onnx/model_quantized.onnx',
@@ -177,7 +178,8 @@ function resolveSettings(opts: TransformersEmbedderOptions): Settings {
   };
 }
 
-function looksLikePath(model: string): boolean {
+/** Whether a model setting names a folder rather than a manifest id. */
+export function looksLikePath(model: string): boolean {
   if (path.isAbsolute(model) || model.startsWith('.') || model.includes('/') || model.includes('\\')) return true;
   try {
     return statSync(model).isDirectory();

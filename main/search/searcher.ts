@@ -5,6 +5,8 @@ import type { DocumentRecord, ScoredRow, Store } from '../store/store';
 import { buildWhere } from './filters';
 import { fuse, type Fused, type Ranked } from './fusion';
 import { analyzeQuery, exactPattern, type AnalyzedQuery } from './query';
+import { refineRanking } from './refine';
+import type { RerankerSetup } from './rerank';
 import { makeSnippet } from './snippet';
 
 /**
@@ -19,6 +21,8 @@ export interface SearcherDeps {
   embedder: () => Promise<Embedder>;
   docs: () => ReadonlyMap<string, DocumentRecord>;
   fusion: () => FusionConfig;
+  /** The configured cross-encoder reranker; undefined (or absent) when none is set. */
+  reranker?: () => RerankerSetup | undefined;
 }
 
 export interface SearchOptions {
@@ -32,6 +36,14 @@ export interface SearchOptions {
   softBoost?: number;
   /** Overrides the library's fusion configuration (evaluation and calibration). */
   fusion?: FusionConfig;
+  /** Overrides the configured reranker (benchmarks, evaluation). */
+  reranker?: RerankerSetup;
+  /** Overrides the reranker's per-query budget (ms). */
+  rerankBudgetMs?: number;
+  /** Overrides how many candidates the reranker scores. */
+  rerankTopN?: number;
+  /** Weight of the cross-encoder against the fused score (default RERANK_WEIGHT). */
+  rerankWeight?: number;
   signal?: AbortSignal;
 }
 
@@ -75,7 +87,15 @@ export class Searcher {
     // In vector mode only strict lookups are promoted: a soft lexical nudge there measured worse
     // (SciFact test, USE: 0.305 without, 0.286 with).
     const softBoost = q.mode === 'vector' ? 0 : (opts.softBoost ?? SOFT_BOOST);
-    const ranked = opts.exact === false ? fused : promoteExact(fused, exactRows, rows, analyzed, softBoost);
+    const promoted = opts.exact === false ? fused : promoteExact(fused, exactRows, rows, analyzed, softBoost);
+    const { ranked, rerankScores, rerank, diversity } = await refineRanking(q, promoted, rows, this.deps.store, {
+      setup: opts.reranker ?? this.deps.reranker?.(),
+      budgetMs: opts.rerankBudgetMs,
+      topN: opts.rerankTopN,
+      weight: opts.rerankWeight,
+      strict: analyzed.strict && q.mode !== 'vector',
+      signal: opts.signal,
+    });
     const results: SearchResult[] = [];
     for (const f of ranked) {
       if (results.length >= q.k) break;
@@ -99,9 +119,17 @@ export class Searcher {
         snippet,
         highlights,
         retrievers: f.retrievers,
+        ...(rerankScores.has(f.id) ? { rerankScore: Number((rerankScores.get(f.id) as number).toFixed(6)) } : {}),
       });
     }
-    return { query: q.query, mode: q.mode, tookMs: Math.round((performance.now() - t0) * 10) / 10, results };
+    return {
+      query: q.query,
+      mode: q.mode,
+      tookMs: Math.round((performance.now() - t0) * 10) / 10,
+      results,
+      ...(rerank ? { rerank } : {}),
+      ...(diversity ? { diversity } : {}),
+    };
   }
 
   private textCandidates(a: AnalyzedQuery, n: number, where: string | undefined, headingBoost: number): Promise<ScoredRow[]> {

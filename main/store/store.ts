@@ -264,6 +264,14 @@ export class Store {
     return (rows as ChunkRow[]).sort((a, b) => a.ordinal - b.ordinal);
   }
 
+  /** The stored vectors of some chunks (for diversifying results without embedding again). */
+  async chunkVectors(ids: string[]): Promise<Map<string, Float32Array>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.chunks.query().where(`id IN (${ids.map(sqlString).join(',')})`).select(['id', 'vector']).limit(ids.length).toArray();
+    const vec = (v: unknown): Float32Array => Float32Array.from((v as { toArray?: () => ArrayLike<number> }).toArray?.() ?? (v as ArrayLike<number>));
+    return new Map(rows.map((r) => [r.id as string, vec(r.vector)]));
+  }
+
   /** Deletes chunks and pages whose document is gone (a removal cut short by a crash). */
   async sweepOrphans(liveDocIds: Set<string>): Promise<number> {
     return this.exclusive(async () => {
