@@ -3,12 +3,13 @@ import { SearchMode } from '../../contract';
 import { EmbedderSettings } from '../config';
 import type { EvalResult } from '../eval/run';
 import { UsageError, type Command } from './command';
+import { parseRefinements } from './search';
 import { ProgressBar, printJson, style, table } from './output';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Measure retrieval quality on a BEIR-format dataset (nDCG@10, Recall@100, MRR@10)',
-  usage: 'quarry eval beir <dir> [--mode hybrid|vector|text|all] [--split test|train] [--embedder use|hash] [--per-query] [--json]',
+  usage: 'quarry eval beir <dir> [--mode hybrid|vector|text|all] [--split test|train] [--embedder use|hash] [--mmr LAMBDA] [--page-cap N] [--per-query] [--json]',
   details:
     'The corpus is indexed once into <data-dir>/eval/ and reused. --mode all reports text, vector and hybrid\n' +
     '(the default configuration) side by side. Text mode alone needs no embedding and runs in seconds.',
@@ -20,6 +21,8 @@ export const evalCommand: Command = {
     fusion: { type: 'string' },
     'heading-boost': { type: 'string' },
     'per-query': { type: 'boolean' },
+    mmr: { type: 'string' },
+    'page-cap': { type: 'string' },
     json: { type: 'boolean' },
   },
   async run({ dataDir, args, values, io }) {
@@ -29,6 +32,7 @@ export const evalCommand: Command = {
     const modes: SearchMode[] = modeArg === 'all' ? ['text', 'vector', 'hybrid'] : [SearchMode.parse(modeArg)];
     const split = String(values.split ?? 'test');
     const embedder = EmbedderSettings.parse({ kind: values.embedder ?? 'use' });
+    const { diversity } = parseRefinements(values);
     const { loadBeir } = await import('../eval/beir');
     const { evaluate, openBeirIndex } = await import('../eval/run');
     const ds = await loadBeir(path.resolve(dir), split);
@@ -48,7 +52,7 @@ export const evalCommand: Command = {
         if (values['dense-weight'] !== undefined) fusion = { ...fusion, denseWeight: Number(values['dense-weight']), source: 'command line' };
         if (values.fusion !== undefined) fusion = { ...fusion, method: values.fusion === 'rrf' ? 'rrf' : 'minmax', source: 'command line' };
         const headingBoost = values['heading-boost'] === undefined ? undefined : Number(values['heading-boost']);
-        results.push(await evaluate(engine, ds, mode, { fusion, headingBoost, onProgress: (d, t) => bar.update(d, t, `${mode} queries`) }));
+        results.push(await evaluate(engine, ds, mode, { fusion, headingBoost, diversity, onProgress: (d, t) => bar.update(d, t, `${mode} queries`) }));
       }
       bar.done();
       if (values.json) {

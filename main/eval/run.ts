@@ -92,13 +92,21 @@ export async function evaluate(
   engine: Engine,
   ds: BeirDataset,
   mode: SearchMode,
-  opts: { fusion?: FusionConfig; headingBoost?: number; exact?: boolean; softBoost?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    fusion?: FusionConfig;
+    headingBoost?: number;
+    exact?: boolean;
+    softBoost?: number;
+    /** MMR diversification of each query's results (off when absent). */
+    diversity?: { lambda: number; pageCap: number };
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<EvalResult> {
   const t0 = performance.now();
   const run = new Map<string, string[]>();
   let done = 0;
   for (const q of ds.queries) {
-    const res = await engine.searcher.search({ query: q.text, k: 200, mode, filters: {} }, { candidates: 200, fusion: opts.fusion, headingBoost: opts.headingBoost, exact: opts.exact, softBoost: opts.softBoost });
+    const res = await engine.searcher.search({ query: q.text, k: 200, mode, filters: {}, ...(opts.diversity ? { diversity: opts.diversity } : {}) }, { candidates: 200, fusion: opts.fusion, headingBoost: opts.headingBoost, exact: opts.exact, softBoost: opts.softBoost });
     const seen = new Set<string>();
     const ranked: string[] = [];
     for (const r of res.results) {

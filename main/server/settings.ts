@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { Settings } from '../config';
+import { RerankSettings, Settings } from '../config';
 import { listModels, pullModel } from '../embed/models';
 import type { EventName, EventPayload, FullApiHandlers, ModelProgress, RemoteTestResult, SettingsView } from '../../contract';
 import { QuarryError, toQuarryError } from '../util/errors';
@@ -67,8 +67,8 @@ export async function testRemote(input: { baseUrl: string; model: string; apiKey
 }
 
 /**
- * Adds the Settings methods to an engine: read and change the answer providers and the
- * embedder in `<dataDir>/settings.json` (keys never go there), test a remote endpoint, list
+ * Adds the Settings methods to an engine: read and change the answer providers, the
+ * embedder and the reranker in `<dataDir>/settings.json` (keys never go there), test a remote endpoint, list
  * and download the manifest's models with `models.progress` events. Changes to providers or
  * the embedder apply when the engine next starts; the answer says so.
  */
@@ -87,6 +87,7 @@ export function withSettings<E extends TransportEngine>(engine: E, opts: Setting
     const embedder = obj(raw.embedder);
     const provider = answer.provider;
     const redact = obj(answer.privacy).redact;
+    const rerank = obj(raw.rerank);
     return {
       dataDir: opts.dataDir,
       answer: {
@@ -97,6 +98,10 @@ export function withSettings<E extends TransportEngine>(engine: E, opts: Setting
       },
       embedder: { kind: typeof embedder.kind === 'string' ? embedder.kind : 'use', model: typeof embedder.model === 'string' ? embedder.model : undefined },
       keyStorage: opts.keyStorage,
+      rerank: {
+        model: typeof rerank.model === 'string' ? rerank.model : null,
+        budgetMs: typeof rerank.budgetMs === 'number' ? rerank.budgetMs : RerankSettings.parse({}).budgetMs,
+      },
     };
   };
 
@@ -123,6 +128,13 @@ export function withSettings<E extends TransportEngine>(engine: E, opts: Setting
       else if (a?.local) answer.local = { ...obj(answer.local), model: a.local.model };
       const next: Raw = { ...raw, answer };
       if (update.embedder) next.embedder = update.embedder;
+      if (update.rerank) {
+        const rerank = { ...obj(raw.rerank) };
+        if (update.rerank.model === null) delete rerank.model;
+        else if (update.rerank.model) rerank.model = update.rerank.model;
+        if (update.rerank.budgetMs !== undefined) rerank.budgetMs = update.rerank.budgetMs;
+        next.rerank = rerank;
+      }
       const checked = Settings.safeParse(next);
       if (!checked.success) {
         const issue = checked.error.issues[0]!;

@@ -3,6 +3,7 @@ import { useSettings, useStores } from '../../app/context';
 import { displayKeys, SHORTCUTS } from '../../app/shortcuts';
 import { AnswerSettings } from './AnswerSettings';
 import { ModelSettings } from './ModelSettings';
+import { RerankSettings } from './RerankSettings';
 import type { Density, Theme } from './store';
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -47,6 +48,7 @@ export function SettingsView({ isMac }: { isMac: boolean }) {
         )}
         {engine && <AnswerSettings key={JSON.stringify(engine.answer)} view={engine} />}
         {engine && <ModelSettings view={engine} />}
+        {engine && <RerankSettings key={JSON.stringify(engine.rerank)} view={engine} />}
         <section className="card" aria-labelledby="appearance">
           <h2 id="appearance">Appearance</h2>
           <div className="setting">
