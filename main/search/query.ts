@@ -1,3 +1,5 @@
+import { isUnspaced } from './tokenize';
+
 /**
  * What a query asks for beyond its words: exact units (IDs, codes, numbers, quoted phrases)
  * that should rank the chunks containing them first. Pure vector search misses these, which is
@@ -70,16 +72,26 @@ export function analyzeQuery(query: string): AnalyzedQuery {
 
 const DASHES = '-‐‑‒–—';
 
-/** A case-insensitive regex matching an exact unit as a whole token, tolerant of dash variants and spacing. */
+/** Characters PDFs extract in another form than people type: Thai and Lao SARA AM split in two. */
+const VARIANTS: Record<string, string> = { '\u0e33': '(?:\u0e33|\u0e4d\u0e32)', '\u0eb3': '(?:\u0eb3|\u0ecd\u0eb2)' };
+
+/**
+ * A case-insensitive regex matching an exact unit as a whole token, tolerant of dash variants
+ * and spacing. In scripts written without spaces (CJK, Thai…) there are no token boundaries to
+ * require, so an edge in such a script matches inside a run of text.
+ */
 export function exactPattern(unit: string): RegExp {
+  const chars = [...unit.trim()];
   const body = unit
     .trim()
     .split(/\s+/)
     .map((w) =>
       [...w]
-        .map((ch) => (DASHES.includes(ch) ? `[${DASHES}]` : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
+        .map((ch) => VARIANTS[ch] ?? (DASHES.includes(ch) ? `[${DASHES}]` : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
         .join(''),
     )
     .join('\\s+');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'iu');
+  const lead = chars.length && isUnspaced(chars[0]) ? '' : '(?<![\\p{L}\\p{N}])';
+  const trail = chars.length && isUnspaced(chars[chars.length - 1]) ? '' : '(?![\\p{L}\\p{N}])';
+  return new RegExp(`${lead}${body}${trail}`, 'iu');
 }

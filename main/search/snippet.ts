@@ -1,4 +1,5 @@
 import { exactPattern } from './query';
+import { arabicLightStem, fold, foldWithMap, scriptClass, unspacedPieces, wordRuns } from './tokenize';
 
 /** English stop words (shared by highlighting and query expansion). */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
@@ -17,10 +18,31 @@ export function stem(word: string): string {
   return w;
 }
 
-/** Query words worth highlighting: no stop words, stemmed. */
+/**
+ * Query words worth highlighting: no stop words, stemmed. Words in scripts written without
+ * spaces are not words here: they are marked by the pieces of unspacedPieces().
+ */
 export function highlightTerms(query: string): string[] {
-  const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = wordRuns(query.toLowerCase())
+    .filter((r) => r.cls === 'other')
+    .map((r) => r.word);
   return [...new Set(words.filter((w) => !STOP_WORDS.has(w) && (w.length > 1 || /\d/.test(w))).map(stem))];
+}
+
+/** Whether document word `w` (lower-case) is a form of query term `t`. */
+function matchesTerm(w: string, t: string): boolean {
+  if ((t.length >= 3 ? w.startsWith(t) : w === t) || stem(w) === t) return true;
+  if (/\p{Script=Arabic}/u.test(t)) return arabicLightStem(fold(w)) === arabicLightStem(fold(t));
+  if (/\p{Script=Cyrillic}/u.test(t)) {
+    // Russian inflects by ending: "прочностью" is "прочность". A shared stem of all but the
+    // last three letters (at least four) is a good enough guess for marking, not for ranking.
+    const a = fold(w);
+    const b = fold(t);
+    let k = 0;
+    while (k < a.length && k < b.length && a[k] === b[k]) k++;
+    return k >= 4 && k >= Math.max(a.length, b.length) - 3;
+  }
+  return false;
 }
 
 export interface Snippet {
@@ -40,9 +62,19 @@ export function makeSnippet(text: string, query: string, exact: string[], width 
   }
   const terms = highlightTerms(query);
   if (terms.length) {
-    for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-      const w = m[0].toLowerCase();
-      if (terms.some((t) => (t.length >= 3 ? w.startsWith(t) : w === t) || stem(w) === t)) spans.push([m.index, m.index + m[0].length]);
+    for (const r of wordRuns(text)) {
+      if (r.cls !== 'other') continue;
+      const w = r.word.toLowerCase();
+      if (terms.some((t) => matchesTerm(w, t))) spans.push([r.start, r.end]);
+    }
+  }
+  // CJK and Thai…: mark each query bigram or dictionary word where it occurs; overlapping
+  // bigrams merge, so a matched run is marked whole and a partial match only where it matches.
+  const pieces = unspacedPieces(query);
+  if (pieces.length) {
+    const f = foldWithMap(text);
+    for (const p of pieces) {
+      for (let at = f.text.indexOf(p); at !== -1; at = f.text.indexOf(p, at + 1)) spans.push([f.starts[at], f.ends[at + p.length - 1]]);
     }
   }
   const merged = mergeSpans(spans);
@@ -52,7 +84,7 @@ export function makeSnippet(text: string, query: string, exact: string[], width 
   for (const [s] of merged) {
     const start = Math.max(0, s - 40);
     let score = 0;
-    for (const [a, b] of merged) if (a >= start && b <= start + width) score += exact.length && isExact(text.slice(a, b), exact) ? 3 : 1;
+    for (const [a, b] of merged) if (a >= start && b <= start + width) score += spanWeight(text.slice(a, b), exact);
     if (score > bestScore) {
       bestScore = score;
       bestStart = start;
@@ -84,6 +116,16 @@ export function makeSnippet(text: string, query: string, exact: string[], width 
   }
   out += text.slice(cursor, end).replace(/\s+/g, ' ') + suffix;
   return { snippet: out, highlights };
+}
+
+/**
+ * How much a marked span counts when choosing the window: exact units triple. A CJK span counts
+ * once per bigram it covers, so "絶縁電線" matched whole outweighs "電線" matched alone.
+ */
+function spanWeight(s: string, exact: string[]): number {
+  const cjk = [...s].filter((ch) => scriptClass(ch) === 'cjk').length;
+  const base = Math.max(1, cjk - 1);
+  return exact.length && isExact(s, exact) ? 3 * base : base;
 }
 
 function isExact(s: string, exact: string[]): boolean {
