@@ -23,6 +23,7 @@ import { defaultFusion } from './search/fusion';
 import { rerankerSetup } from './search/rerank-model';
 import { Searcher } from './search/searcher';
 import { DataDirLock } from './store/lock';
+import type { MigrationProgress } from './store/migrate';
 import { Store, type DocumentRecord } from './store/store';
 import { QuarryError } from './util/errors';
 import { joinOverlapping } from './util/text';
@@ -41,6 +42,8 @@ export interface EngineOptions {
   resume?: boolean;
   /** Overrides the reranker settings in settings.json (`quarry search --reranker`). */
   rerank?: Partial<RerankSettings>;
+  /** Progress of a schema migration on open (a library written by an earlier version; writers only). */
+  onMigration?: (p: MigrationProgress) => void;
 }
 
 type Listener<E extends EventName> = (p: EventPayload<E>) => void;
@@ -93,7 +96,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     let serving = configured;
     if (indexState && indexState.active.id !== configured.info.id) serving = await makeEmbedder(indexState.active.settings);
     const lancedir = path.join(dataDir, 'lancedb');
-    const store = await Store.open(lancedir, { embedderId: serving.info.id, dimension: serving.info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold });
+    const store = await Store.open(lancedir, { embedderId: serving.info.id, dimension: serving.info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold, readOnly: opts.readOnly, onMigration: opts.onMigration });
     if (!indexState && !opts.readOnly) await saveIndexState(dataDir, { active: { id: configured.info.id, settings: embedderSettings } });
     const catalog = new Map((await store.loadDocuments()).map((d) => [d.docId, d]));
     const listeners = new Map<EventName, Set<(p: unknown) => void>>();
@@ -161,7 +164,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       const previous = serving;
       rebuild = { target: configured.info.id, done: 0, total: catalog.size };
       rebuilding = (async () => {
-        const next = await Store.open(lancedir, { embedderId: configured.info.id, dimension: configured.info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold });
+        const next = await Store.open(lancedir, { embedderId: configured.info.id, dimension: configured.info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold, onMigration: opts.onMigration });
         try {
           await rebuildIndex({
             serving: store,

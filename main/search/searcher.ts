@@ -8,6 +8,7 @@ import { analyzeQuery, exactPattern, type AnalyzedQuery } from './query';
 import { refineRanking } from './refine';
 import type { RerankerSetup } from './rerank';
 import { makeSnippet } from './snippet';
+import { queryText } from './tokenize';
 
 /**
  * Boost per identifier found in a long question, as a fraction of the top score. Tuned on
@@ -133,10 +134,19 @@ export class Searcher {
   }
 
   private textCandidates(a: AnalyzedQuery, n: number, where: string | undefined, headingBoost: number): Promise<ScoredRow[]> {
-    const query =
+    const english =
       headingBoost > 0
         ? new lancedb.MultiMatchQuery(a.text, ['text', 'heading'], { boosts: [1, headingBoost] })
         : new lancedb.MatchQuery(a.text, 'text');
+    // A query in CJK, Thai, Arabic or Cyrillic also searches the pre-tokenised column (scores
+    // add up); any other query runs exactly the English query it always did.
+    const multi = this.deps.store.multilingual ? queryText(a.text) : '';
+    const query = multi
+      ? new lancedb.BooleanQuery([
+          [lancedb.Occur.Should, english],
+          [lancedb.Occur.Should, new lancedb.MatchQuery(multi, 'text_fts')],
+        ])
+      : english;
     return this.deps.store.textSearch(query, n, where);
   }
 
@@ -150,6 +160,11 @@ export class Searcher {
     if (a.exact.length === 0) return [];
     const lists = await Promise.all(
       a.exact.map((unit) => {
+        const multi = this.deps.store.multilingual ? queryText(unit) : '';
+        if (multi) {
+          const phrase = multi.includes(' ') ? new lancedb.PhraseQuery(multi, 'text_fts') : new lancedb.MatchQuery(multi, 'text_fts');
+          return this.deps.store.textSearch(phrase, n, where);
+        }
         const words = unit.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
         if (!words) return Promise.resolve([] as ScoredRow[]);
         const query = words.includes(' ') ? new lancedb.PhraseQuery(words, 'text') : new lancedb.MatchQuery(words, 'text');

@@ -1,5 +1,13 @@
 import { Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
 
+/**
+ * The text pre-tokenised for scripts the English `text` index cannot search (CJK bigrams, Thai
+ * words, stemmed Arabic, Cyrillic; see search/tokenize.ts); '' for chunks without them. Last
+ * and nullable because libraries written before it get it added by a migration, which appends
+ * the column as nulls (store/migrate.ts).
+ */
+export const TEXT_FTS_FIELD = new Field('text_fts', new Utf8(), true);
+
 /** Chunk rows: text, citation location and the vector, one table per embedder. */
 export function chunkSchema(dimension: number): Schema {
   return new Schema([
@@ -17,6 +25,7 @@ export function chunkSchema(dimension: number): Schema {
     new Field('char_end', new Int32(), false),
     new Field('tokens', new Int32(), false),
     new Field('vector', new FixedSizeList(dimension, new Field('item', new Float32(), true)), false),
+    TEXT_FTS_FIELD,
   ]);
 }
 

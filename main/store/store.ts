@@ -3,6 +3,8 @@ import * as lancedb from '@lancedb/lancedb';
 import type { DocumentInfo } from '../../contract';
 import type { Chunk } from '../chunk/types';
 import { QuarryError } from '../util/errors';
+import { migrateChunkTable, type MigrationProgress } from './migrate';
+import { chunkRow, chunkRowWithVector, documentToRow, rowToDocument } from './rows';
 import { CHUNK_COLUMNS, chunkSchema, documentSchema, pageSchema } from './schema';
 
 /** A chunk row as stored (without its vector). */
@@ -38,6 +40,10 @@ export interface StoreOptions {
   dimension: number;
   /** Build an approximate vector index once the table has this many rows. */
   vectorIndexThreshold?: number;
+  /** Never write: no schema migration on open (searches then use the English index alone). */
+  readOnly?: boolean;
+  /** Progress of a schema migration run on open (a library written by an earlier version). */
+  onMigration?: (p: MigrationProgress) => void;
 }
 
 /** Quote a string for a LanceDB SQL predicate. */
@@ -59,6 +65,8 @@ export function chunkTableName(embedderId: string): string {
  */
 export class Store {
   private ftsReady = false;
+  /** The `text_fts` index (CJK, Thai, Arabic, Cyrillic) exists: see search/tokenize.ts. */
+  private multilingualReady = false;
   private vectorIndexed = false;
   /** Writes run one at a time: concurrent commits (two jobs creating the first index) conflict. */
   private writes: Promise<unknown> = Promise.resolve();
@@ -70,7 +78,7 @@ export class Store {
     private readonly docs: lancedb.Table,
     private readonly pages: lancedb.Table,
     private chunks: lancedb.Table,
-    private opts: Required<StoreOptions>,
+    private opts: Required<Omit<StoreOptions, 'onMigration'>>,
   ) {}
 
   /** The embedder whose vectors the serving chunk table holds. */
@@ -97,8 +105,15 @@ export class Store {
       const docs = names.has('documents') ? await db.openTable('documents') : await db.createEmptyTable('documents', documentSchema(), { existOk: true });
       const pages = names.has('pages') ? await db.openTable('pages') : await db.createEmptyTable('pages', pageSchema(), { existOk: true });
       const chunks = await openChunkTable(db, opts.embedderId, opts.dimension);
-      const store = new Store(db, docs, pages, chunks, { vectorIndexThreshold: 50_000, ...opts });
+      const { onMigration, ...rest } = opts;
+      const store = new Store(db, docs, pages, chunks, { vectorIndexThreshold: 50_000, readOnly: false, ...rest });
+      const rewritten = opts.readOnly ? 0 : await migrateChunkTable(chunks, onMigration);
       await store.refreshIndexState();
+      // A migrated library is searchable in every script at once, not after the next write.
+      // Rewritten rows are searched unindexed until the next optimize, as new rows always are
+      // (optimizing here would also shift English BM25 scores by a fraction of a percent).
+      if (!opts.readOnly && store.ftsReady && !store.multilingualReady) await store.ensureIndexes();
+      store.unoptimized += rewritten > 0 ? 1 : 0;
       return store;
     } catch (e) {
       if (e instanceof QuarryError) throw e;
@@ -112,11 +127,17 @@ export class Store {
   private async refreshIndexState(): Promise<void> {
     const idx = await this.chunks.listIndices();
     this.ftsReady = idx.some((i) => i.columns.includes('text') && i.indexType === 'FTS');
+    this.multilingualReady = idx.some((i) => i.columns.includes('text_fts') && i.indexType === 'FTS');
     this.vectorIndexed = idx.some((i) => i.columns.includes('vector'));
   }
 
   get indexState(): { fts: boolean; vector: boolean } {
     return { fts: this.ftsReady, vector: this.vectorIndexed };
+  }
+
+  /** Whether `text_fts` can be searched (false only for an unmigrated library opened read-only). */
+  get multilingual(): boolean {
+    return this.multilingualReady;
   }
 
   // ---- documents -------------------------------------------------------------------------
@@ -209,7 +230,7 @@ export class Store {
         await this.chunks.delete(where);
         return;
       }
-      const data = rows.map((r, i) => ({ ...r, vector: Array.from(vectors[i]) }));
+      const data = rows.map((r, i) => chunkRowWithVector(r, vectors[i]));
       await this.chunks.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(data);
       if (!this.ftsReady) await this.buildIndexes();
     });
@@ -226,6 +247,7 @@ export class Store {
       this.chunks = next.chunks;
       this.opts = { ...this.opts, embedderId: next.opts.embedderId, dimension: next.opts.dimension };
       this.ftsReady = next.ftsReady;
+      this.multilingualReady = next.multilingualReady;
       this.vectorIndexed = next.vectorIndexed;
       old.close();
       return true;
@@ -324,6 +346,14 @@ export class Store {
       await this.chunks.createIndex('section_id', { config: lancedb.Index.btree(), replace: true });
       await this.chunks.createIndex('collection', { config: lancedb.Index.bitmap(), replace: true });
     }
+    if (!this.multilingualReady && (await this.chunks.schema()).fields.some((f) => f.name === 'text_fts')) {
+      // Pre-tokenised text (search/tokenize.ts), split on spaces only: the simple tokenizer would
+      // cut Thai words at their combining marks. The Russian stemmer changes Cyrillic tokens only
+      // (its suffix rules need Cyrillic vowels), so CJK bigrams, Thai words and the already
+      // light-stemmed Arabic pass through it unchanged.
+      const fts = lancedb.Index.fts({ baseTokenizer: 'whitespace', withPosition: true, stem: true, language: 'Russian', removeStopWords: false, asciiFolding: false, lowercase: true });
+      await this.chunks.createIndex('text_fts', { config: fts, replace: true });
+    }
     if (!this.vectorIndexed && rows >= this.opts.vectorIndexThreshold) {
       const partitions = Math.max(16, Math.round(Math.sqrt(rows)));
       await this.chunks.createIndex('vector', {
@@ -376,75 +406,4 @@ async function openChunkTable(db: lancedb.Connection, embedderId: string, dimens
     });
   }
   return table;
-}
-
-function chunkRow(docId: string, collection: string, c: Chunk, vector: Float32Array, headingPrefix: string): Record<string, unknown> {
-  return {
-    id: c.id,
-    doc_id: docId,
-    collection,
-    ordinal: c.ordinal,
-    text: c.text,
-    heading: [headingPrefix, ...c.headingPath.filter((h) => h !== headingPrefix)].filter(Boolean).join(' › '),
-    section_id: c.sectionId,
-    page_start: c.pageStart,
-    page_end: c.pageEnd,
-    char_start: c.charStart,
-    char_end: c.charEnd,
-    tokens: c.tokenCount,
-    vector: Array.from(vector),
-  };
-}
-
-function documentToRow(d: DocumentRecord): Record<string, unknown> {
-  return {
-    doc_id: d.docId,
-    name: d.name,
-    path: d.path,
-    format: d.format,
-    collection: d.collection,
-    tags: d.tags,
-    title: d.title ?? null,
-    author: d.author ?? null,
-    created_at: d.createdAt ?? null,
-    modified_at: d.modifiedAt ?? null,
-    pages: d.pages,
-    pages_needing_ocr: d.pagesNeedingOcr,
-    chunks: d.chunks,
-    bytes: d.bytes,
-    mtime_ms: d.mtimeMs,
-    content_hash: d.contentHash,
-    added_at: d.addedAt,
-    status: d.status,
-    error_json: d.error ? JSON.stringify(d.error) : null,
-    warnings_json: JSON.stringify(d.warnings),
-  };
-}
-
-function rowToDocument(r: Record<string, unknown>): DocumentRecord {
-  const opt = (v: unknown): string | undefined => (v == null ? undefined : String(v));
-  const tags = r.tags as { toArray?: () => unknown[] } | unknown[] | null;
-  const tagList = Array.isArray(tags) ? tags : (tags?.toArray?.() ?? []);
-  return {
-    docId: String(r.doc_id),
-    name: String(r.name),
-    path: String(r.path),
-    format: r.format as DocumentInfo['format'],
-    collection: String(r.collection),
-    tags: tagList.map(String),
-    title: opt(r.title),
-    author: opt(r.author),
-    createdAt: opt(r.created_at),
-    modifiedAt: opt(r.modified_at),
-    pages: Number(r.pages),
-    pagesNeedingOcr: Number(r.pages_needing_ocr),
-    chunks: Number(r.chunks),
-    bytes: Number(r.bytes),
-    mtimeMs: Number(r.mtime_ms),
-    contentHash: String(r.content_hash),
-    addedAt: String(r.added_at),
-    status: r.status as DocumentInfo['status'],
-    error: r.error_json ? JSON.parse(String(r.error_json)) : undefined,
-    warnings: JSON.parse(String(r.warnings_json ?? '[]')),
-  };
 }
