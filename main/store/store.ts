@@ -6,6 +6,7 @@ import { QuarryError } from '../util/errors';
 import { migrateChunkTable, type MigrationProgress } from './migrate';
 import { chunkRow, chunkRowWithVector, documentToRow, rowToDocument } from './rows';
 import { CHUNK_COLUMNS, chunkSchema, documentSchema, pageSchema } from './schema';
+import { applyTuning, tuningFor, VECTOR_INDEX_MIN_ROWS, vectorIndexPlan, type VectorQueryTuning } from './vector-index';
 
 /** A chunk row as stored (without its vector). */
 export interface ChunkRow {
@@ -44,6 +45,8 @@ export interface StoreOptions {
   readOnly?: boolean;
   /** Progress of a schema migration run on open (a library written by an earlier version). */
   onMigration?: (p: MigrationProgress) => void;
+  /** Overrides the vector index's query settings (benchmarks sweep them; see vector-index.ts). */
+  vectorQuery?: VectorQueryTuning;
 }
 
 /** Quote a string for a LanceDB SQL predicate. */
@@ -68,6 +71,8 @@ export class Store {
   /** The `text_fts` index (CJK, Thai, Arabic, Cyrillic) exists: see search/tokenize.ts. */
   private multilingualReady = false;
   private vectorIndexed = false;
+  /** Query settings for the vector index present (its type decides them). */
+  private vectorTuning: VectorQueryTuning = {};
   /** Writes run one at a time: concurrent commits (two jobs creating the first index) conflict. */
   private writes: Promise<unknown> = Promise.resolve();
   /** Writes since the last optimize: new rows are searched unindexed (slower) until then. */
@@ -78,7 +83,7 @@ export class Store {
     private readonly docs: lancedb.Table,
     private readonly pages: lancedb.Table,
     private chunks: lancedb.Table,
-    private opts: Required<Omit<StoreOptions, 'onMigration'>>,
+    private opts: Required<Omit<StoreOptions, 'onMigration' | 'vectorQuery'>> & Pick<StoreOptions, 'vectorQuery'>,
   ) {}
 
   /** The embedder whose vectors the serving chunk table holds. */
@@ -106,7 +111,7 @@ export class Store {
       const pages = names.has('pages') ? await db.openTable('pages') : await db.createEmptyTable('pages', pageSchema(), { existOk: true });
       const chunks = await openChunkTable(db, opts.embedderId, opts.dimension);
       const { onMigration, ...rest } = opts;
-      const store = new Store(db, docs, pages, chunks, { vectorIndexThreshold: 50_000, readOnly: false, ...rest });
+      const store = new Store(db, docs, pages, chunks, { vectorIndexThreshold: VECTOR_INDEX_MIN_ROWS, readOnly: false, ...rest });
       const rewritten = opts.readOnly ? 0 : await migrateChunkTable(chunks, onMigration);
       await store.refreshIndexState();
       // A migrated library is searchable in every script at once, not after the next write.
@@ -128,7 +133,9 @@ export class Store {
     const idx = await this.chunks.listIndices();
     this.ftsReady = idx.some((i) => i.columns.includes('text') && i.indexType === 'FTS');
     this.multilingualReady = idx.some((i) => i.columns.includes('text_fts') && i.indexType === 'FTS');
-    this.vectorIndexed = idx.some((i) => i.columns.includes('vector'));
+    const vector = idx.find((i) => i.columns.includes('vector'));
+    this.vectorIndexed = vector !== undefined;
+    this.vectorTuning = this.opts.vectorQuery ?? tuningFor(vector?.indexType);
   }
 
   get indexState(): { fts: boolean; vector: boolean } {
@@ -249,6 +256,7 @@ export class Store {
       this.ftsReady = next.ftsReady;
       this.multilingualReady = next.multilingualReady;
       this.vectorIndexed = next.vectorIndexed;
+      this.vectorTuning = next.vectorTuning;
       old.close();
       return true;
     });
@@ -312,7 +320,7 @@ export class Store {
   /** Nearest chunks by cosine distance; exact below the index threshold. */
   async vectorSearch(vector: Float32Array, limit: number, where?: string): Promise<ScoredRow[]> {
     let q = this.chunks.vectorSearch(Array.from(vector)).distanceType('cosine').select([...CHUNK_COLUMNS, '_distance']).limit(limit);
-    if (this.vectorIndexed) q = q.nprobes(20).refineFactor(4);
+    if (this.vectorIndexed) q = applyTuning(q, this.vectorTuning);
     if (where) q = q.where(where);
     return (await q.toArray()) as ScoredRow[];
   }
@@ -354,13 +362,8 @@ export class Store {
       const fts = lancedb.Index.fts({ baseTokenizer: 'whitespace', withPosition: true, stem: true, language: 'Russian', removeStopWords: false, asciiFolding: false, lowercase: true });
       await this.chunks.createIndex('text_fts', { config: fts, replace: true });
     }
-    if (!this.vectorIndexed && rows >= this.opts.vectorIndexThreshold) {
-      const partitions = Math.max(16, Math.round(Math.sqrt(rows)));
-      await this.chunks.createIndex('vector', {
-        config: lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: partitions, numSubVectors: Math.max(1, Math.floor(this.opts.dimension / 16)) }),
-        replace: true,
-      });
-    }
+    const plan = this.vectorIndexed ? undefined : vectorIndexPlan(rows, this.opts.dimension, this.opts.vectorIndexThreshold);
+    if (plan) await this.chunks.createIndex('vector', { config: plan.index, replace: true });
     await this.refreshIndexState();
   }
 

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { applyTuning, tuningFor, VECTOR_INDEX_MIN_ROWS, vectorIndexPlan } from '../../../main/store/vector-index';
+
+describe('vectorIndexPlan', () => {
+  it('builds no index below the threshold: an exact scan is fast and always right', () => {
+    expect(vectorIndexPlan(VECTOR_INDEX_MIN_ROWS - 1, 512)).toBeUndefined();
+    expect(vectorIndexPlan(10, 512, 100)).toBeUndefined();
+  });
+
+  it('plans an index at and past the threshold, with query settings for it', () => {
+    const plan = vectorIndexPlan(VECTOR_INDEX_MIN_ROWS, 512);
+    expect(plan).toBeDefined();
+    expect(plan!.label).toMatch(/partitions|p=/);
+    expect(Object.keys(plan!.tuning).length).toBeGreaterThan(0);
+    expect(vectorIndexPlan(600, 64, 500)).toBeDefined();
+  });
+
+  it('scales the partition count with the table', () => {
+    const small = vectorIndexPlan(100_000, 512)!.label;
+    const large = vectorIndexPlan(1_000_000, 512)!.label;
+    expect(small).not.toBe(large);
+  });
+});
+
+describe('tuningFor / applyTuning', () => {
+  it('gives settings for the index types LanceDB reports, and a fallback for unknown ones', () => {
+    expect(tuningFor('IVF_PQ')).toEqual(tuningFor('ivf_pq'));
+    expect(Object.keys(tuningFor('SOMETHING_NEW')).length).toBeGreaterThan(0);
+    expect(Object.keys(tuningFor(undefined)).length).toBeGreaterThan(0);
+  });
+
+  it('applies only the settings given', () => {
+    const calls: string[] = [];
+    const q = {
+      nprobes: (n: number) => (calls.push(`nprobes ${n}`), q),
+      ef: (n: number) => (calls.push(`ef ${n}`), q),
+      refineFactor: (n: number) => (calls.push(`rf ${n}`), q),
+    };
+    // A recording stand-in: the real VectorQuery needs a table (the integration test uses one).
+    applyTuning(q as unknown as Parameters<typeof applyTuning>[0], { nprobes: 30, refineFactor: 5 });
+    expect(calls).toEqual(['nprobes 30', 'rf 5']);
+  });
+});
