@@ -1,24 +1,30 @@
 #!/usr/bin/env node
 // Runs the benchmarks one after another (each prints a table and writes bench/results/*.json).
-// `npm run bench` runs them all; `npm run bench -- scifact search-latency` runs some.
+// `npm run bench` runs them all; `npm run bench -- scifact search-latency` runs some. Options
+// after the names go to each named benchmark: `npm run bench -- scale --chunks 100000`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const all = ['pdf-extract', 'embed', 'ingest', 'search-latency', 'scifact', 'answer', 'answer-latency', 'ui', 'ui-browser'];
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Run only when named: building a 100k-chunk library and five vector indexes takes tens of minutes.
+const heavy = ['scale'];
+const argv = process.argv.slice(2);
+const firstOption = argv.findIndex((a) => a.startsWith('-'));
+const wanted = firstOption < 0 ? argv : argv.slice(0, firstOption);
+const forwarded = firstOption < 0 ? [] : argv.slice(firstOption);
 const list = wanted.length ? wanted : all;
 let failed = 0;
 for (const name of list) {
   const file = path.join(root, 'bench', `${name}.ts`);
   if (!existsSync(file)) {
-    console.error(`no benchmark named ${name} (have: ${all.join(', ')})`);
+    console.error(`no benchmark named ${name} (have: ${[...all, ...heavy].join(', ')})`);
     failed++;
     continue;
   }
   console.log(`\n=== ${name} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...forwarded], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
