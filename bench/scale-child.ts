@@ -3,6 +3,7 @@
  *   build  --dir D --chunks N [--pool P] --cache C   grow and index a library (no vector index)
  *   exact  --dir D --queries Q --hybrid H --write F  drop any vector index; exact ground truth
  *   config --dir D --name X --queries Q --exact F    build index X; sweep its query settings
+ *   profile --dir D [--name X] --queries Q           time each stage of hybrid search
  * Each writes its figures as JSON to --out.
  */
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
@@ -175,7 +176,12 @@ async function main(): Promise<Record<string, unknown>> {
       buildRssMb, peakRssMb: peakRssMb(), settings,
     };
   }
-  if (step === 'profile') return profile(lanceDir, q, nHybrid, table);
+  if (step === 'profile') {
+    // --name X builds that index first; without it the index the table has is profiled.
+    const config = INDEX_CONFIGS.find((c) => c.name === values.name);
+    if (config) await table.createIndex('vector', { config: config.index(await table.countRows(), 512), replace: true });
+    return profile(lanceDir, q, nHybrid, table);
+  }
   throw new Error(`unknown step ${step}`);
 }
 

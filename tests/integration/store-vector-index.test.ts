@@ -9,7 +9,7 @@ import { Store, type DocumentRecord } from '../../main/store/store';
 import { sharedPath, tempDir } from '../helpers/shared';
 
 const DIM = 64;
-/** Enough rows to train the default vector index (PQ codebooks need 256 training rows). */
+/** Past the threshold given below, with enough rows to train any of the index kinds (PQ needs 256). */
 const ROWS = 600;
 const THRESHOLD = 500;
 

@@ -24,7 +24,8 @@ describe('vectorIndexPlan', () => {
 
 describe('tuningFor / applyTuning', () => {
   it('gives settings for the index types LanceDB reports, and a fallback for unknown ones', () => {
-    expect(tuningFor('IVF_PQ')).toEqual(tuningFor('ivf_pq'));
+    expect(tuningFor('IVF_PQ')).toEqual(tuningFor('IvfPq'));
+    expect(tuningFor('IvfHnswSq').ef).toBeGreaterThanOrEqual(50); // ef must cover the searcher's 50 candidates
     expect(Object.keys(tuningFor('SOMETHING_NEW')).length).toBeGreaterThan(0);
     expect(Object.keys(tuningFor(undefined)).length).toBeGreaterThan(0);
   });
