@@ -80,7 +80,7 @@ async function hybridFigures(store: Store, q: QueryFile, n: number): Promise<{ h
  * each retriever fetching only ids and scores, to see what the columns cost.
  */
 async function profile(lanceDir: string, q: QueryFile, n: number, table: lancedb.Table): Promise<Record<string, unknown>> {
-  const store = await Store.open(lanceDir, { embedderId: 'use-512', dimension: 512 });
+  const store = await Store.open(lanceDir, { embedderId: 'use-512', dimension: 512, readOnly: true });
   const { analyzeQuery } = await import('../main/search/query');
   const texts = q.raw.slice(0, n).map((r) => analyzeQuery(r).text);
   const vec = (i: number) => Float32Array.from(q.vectors[i]);
@@ -101,6 +101,8 @@ async function profile(lanceDir: string, q: QueryFile, n: number, table: lancedb
   return { indexType: tuning, stages: Object.fromEntries(stages), searcher: hybrid };
 }
 
+// Query steps open the store read-only: no schema migration of a cached library, no index
+// built behind the benchmark's back.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
@@ -141,7 +143,7 @@ async function main(): Promise<Record<string, unknown>> {
   if (step === 'exact') {
     const vec = (await table.listIndices()).find((i) => i.columns.includes('vector'));
     if (vec) await table.dropIndex(vec.name);
-    const store = await Store.open(lanceDir, { embedderId: 'use-512', dimension: 512, vectorIndexThreshold: Number.POSITIVE_INFINITY });
+    const store = await Store.open(lanceDir, { embedderId: 'use-512', dimension: 512, readOnly: true, vectorIndexThreshold: Number.POSITIVE_INFINITY });
     if (store.indexState.vector) throw new Error('the vector index is still there');
     const { times, out } = await timeQueries(n, (i) => store.vectorSearch(Float32Array.from(q.vectors[i]), 10));
     // At 1M chunks exact hybrid search costs minutes; the parent may skip it (--hybrid 0).
@@ -163,7 +165,7 @@ async function main(): Promise<Record<string, unknown>> {
     const info = (await table.listIndices()).find((i) => i.columns.includes('vector'));
     const settings: Record<string, unknown>[] = [];
     for (const tuning of config.settings as VectorQueryTuning[]) {
-      const store = await Store.open(lanceDir, { embedderId: 'use-512', dimension: 512, vectorQuery: tuning });
+      const store = await Store.open(lanceDir, { embedderId: 'use-512', dimension: 512, readOnly: true, vectorQuery: tuning });
       const { times, out } = await timeQueries(n, (i) => store.vectorSearch(Float32Array.from(q.vectors[i]), 10));
       const recall = out.reduce((acc, got, i) => acc + got.filter((r) => exactIds[i].includes(r.id)).length / Math.max(1, exactIds[i].length), 0) / n;
       const hybrid = await hybridFigures(store, q, nHybrid);
