@@ -31,10 +31,28 @@ const WORD_RE = /[\p{L}\p{M}\p{N}\u30FC]+/gu;
 /** The script class that decides how a run is tokenised. */
 export type ScriptClass = 'cjk' | 'sea' | 'other';
 
+const classCache = new Map<string, ScriptClass>();
+const markCache = new Map<string, boolean>();
+
+/** True for a combining mark (cached: a Unicode property test per character is slow). */
+function isMark(ch: string): boolean {
+  if (ch < '\u0300') return false;
+  let m = markCache.get(ch);
+  if (m === undefined) {
+    m = /^\p{M}$/u.test(ch);
+    if (markCache.size < 65_536) markCache.set(ch, m);
+  }
+  return m;
+}
+
 export function scriptClass(ch: string): ScriptClass {
-  if (CJK_RE.test(ch)) return 'cjk';
-  if (SEA_RE.test(ch)) return 'sea';
-  return 'other';
+  if (ch < '\u0e00') return 'other'; // everything below Thai: Latin, Greek, Cyrillic, Arabic…
+  let c = classCache.get(ch);
+  if (c === undefined) {
+    c = CJK_RE.test(ch) ? 'cjk' : SEA_RE.test(ch) ? 'sea' : 'other';
+    if (classCache.size < 65_536) classCache.set(ch, c);
+  }
+  return c;
 }
 
 /** True when `text` contains a script that the `text_fts` column handles (CJK, Thai…, Arabic, Cyrillic). */
@@ -61,6 +79,21 @@ const LETTER_FOLD: Record<string, string> = {
 /** Arabic diacritics (harakat, superscript alef) and tatweel: dropped. */
 function isArabicMark(cp: number): boolean {
   return (cp >= 0x064b && cp <= 0x065f) || cp === 0x0670 || cp === 0x0640;
+}
+
+const foldCache = new Map<string, string>();
+
+/** One character folded on its own (memoised: normalize() per character dominates otherwise). */
+function foldChar(ch: string, cp: number): string {
+  let f = foldCache.get(ch);
+  if (f !== undefined) return f;
+  if (cp < 0x0250 || (cp >= 0x1e00 && cp <= 0x1eff)) f = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  else if (cp >= 0x0e00 && cp <= 0x0eff) f = ch; // NFKC would split SARA AM, which the dictionary needs whole
+  else f = ch.normalize('NFKC');
+  f = f.toLowerCase();
+  f = LETTER_FOLD[f] ?? f;
+  if (foldCache.size < 65_536) foldCache.set(ch, f);
+  return f;
 }
 
 export interface Folded {
@@ -106,13 +139,13 @@ export function foldWithMap(text: string): Folded {
       i = next;
       continue;
     }
-    let f: string;
-    if (cp < 0x0250 || (cp >= 0x1e00 && cp <= 0x1eff)) f = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-    else if (cp >= 0x0e00 && cp <= 0x0eff) f = ch; // NFKC would split SARA AM, which the dictionary needs whole
-    else f = ch.normalize('NFKC');
-    f = f.toLowerCase();
-    f = LETTER_FOLD[f] ?? f;
-    const composed = /^\p{M}$/u.test(f) && out ? (out.slice(-1) + f).normalize('NFC') : '';
+    if (cp < 0x80) {
+      emit(ch.toLowerCase(), i, next); // ASCII: the common case, nothing else to fold
+      i = next;
+      continue;
+    }
+    const f = foldChar(ch, cp);
+    const composed = isMark(f) && out ? (out.slice(-1) + f).normalize('NFC') : '';
     if (composed.length === 1) {
       // A half-width voiced mark (ﾃﾞ) and the like: compose with the previous letter.
       out = out.slice(0, -1) + composed;
@@ -169,7 +202,7 @@ export function wordRuns(text: string): WordRun[] {
     let cls: ScriptClass | undefined;
     let pos = m.index;
     for (const ch of m[0]) {
-      const c = /\p{M}/u.test(ch) && cls ? cls : scriptClass(ch); // a mark belongs to its base
+      const c = cls && isMark(ch) ? cls : scriptClass(ch); // a mark belongs to its base
       if (cls !== undefined && c !== cls) {
         runs.push({ word: text.slice(start, pos), start, end: pos, cls });
         start = pos;
