@@ -23,8 +23,10 @@ export const ingestCommand: Command = {
     const json = Boolean(values.json);
     const waitS = values.wait === undefined ? 10 : Number(values.wait);
     if (!Number.isFinite(waitS) || waitS < 0) throw new UsageError('--wait takes a number of seconds.');
-    const engine = await openEngine({ dataDir, lockWaitMs: waitS * 1000 });
     const bar = new ProgressBar(io.err);
+    // A library written by an earlier version is upgraded on open (see store/migrate.ts).
+    const onMigration = json ? undefined : (p: { done: number; total: number }): void => bar.update(p.done, p.total, 'upgrading the index for non-Latin text');
+    const engine = await openEngine({ dataDir, lockWaitMs: waitS * 1000, onMigration });
     let interrupted = false;
     const onSigint = (): void => {
       interrupted = true;

@@ -57,6 +57,7 @@ export async function migrateChunkTable(table: lancedb.Table, onProgress?: (p: M
       if (needsMultilingual(text)) todo.push(String(ids?.get(i)));
     }
   }
+  if (todo.length === 0) return 0; // an all-English library: nothing to rewrite or report
   let done = 0;
   onProgress?.({ step: 'text_fts', done, total: todo.length });
   for (let i = 0; i < todo.length; i += BATCH) {
