@@ -147,6 +147,8 @@ export const IngestReport = z.object({
   ingested: z.number().int(),
   unchanged: z.number().int(),
   failed: z.array(IngestFailure),
+  /** Over the files ingested: chunk texts embedded and how many the embedding cache answered. */
+  embedding: z.object({ texts: z.number().int(), cacheHits: z.number().int() }).optional(),
 });
 export type IngestReport = z.infer<typeof IngestReport>;
 
@@ -166,6 +168,8 @@ export const JobInfo = z.object({
   unchanged: z.boolean().optional(),
   /** Milliseconds spent per stage in the last run. */
   timings: z.object({ hashMs: z.number(), parseMs: z.number(), chunkMs: z.number(), embedMs: z.number(), indexMs: z.number() }).optional(),
+  /** Chunk texts the last run embedded, and how many of them the embedding cache answered. */
+  embedding: z.object({ texts: z.number().int(), cacheHits: z.number().int() }).optional(),
   error: ErrorInfo.optional(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;

@@ -56,15 +56,20 @@ export const ingestCommand: Command = {
       const rawJobs = jobIds.map((id) => jobs.get(id)!).filter(Boolean);
       const report: IngestReport = { ingested: 0, unchanged: 0, failed: [] };
       const docs = engine.documents();
+      const embedding = { texts: 0, cacheHits: 0 };
       for (const j of rawJobs) {
+        embedding.texts += j.embedding?.texts ?? 0;
+        embedding.cacheHits += j.embedding?.cacheHits ?? 0;
         if (j.state === 'done') {
           if (j.unchanged) report.unchanged++;
           else report.ingested++;
         } else if (j.error) report.failed.push({ path: j.path, code: j.error.code, message: j.error.message, ...(j.error.hint ? { hint: j.error.hint } : {}) });
       }
+      if (embedding.texts > 0) report.embedding = embedding;
       if (json) printJson(io, report);
       else {
         io.out.write(`${style(io.out, 'green', `${report.ingested} ingested`)}, ${report.unchanged} unchanged, ${report.failed.length ? style(io.out, 'red', `${report.failed.length} failed`) : '0 failed'}\n`);
+        if (embedding.cacheHits > 0) io.out.write(`  ${embedding.cacheHits} of ${embedding.texts} passages came from the embedding cache\n`);
         for (const f of report.failed) {
           io.out.write(`  ${style(io.out, 'red', f.code)}  ${f.path}\n    ${f.message}\n`);
           if (f.hint) io.out.write(`    ${style(io.out, 'dim', f.hint)}\n`);

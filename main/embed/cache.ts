@@ -132,6 +132,11 @@ export class CachedEmbedder implements Embedder {
     this.info = inner.info;
   }
 
+  /** The wrapped embedder's preference: misses go to it in the same calls. */
+  get batching(): Embedder['batching'] {
+    return this.inner.batching;
+  }
+
   async embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const store = await this.open();
@@ -162,6 +167,19 @@ export class CachedEmbedder implements Embedder {
       await store.putMany(entries);
     }
     return out;
+  }
+
+  /**
+   * The stored vectors for `texts` (undefined where absent), without running the model. Found
+   * ones count as hits; absent ones are not counted here (embed() counts them when it runs).
+   * The ingest batcher answers hits at once and queues only the rest for the model.
+   */
+  async lookup(texts: string[], kind?: EmbedOptions['kind']): Promise<Array<Float32Array | undefined>> {
+    if (texts.length === 0) return [];
+    const store = await this.open();
+    const found = await store.getMany(texts.map((t) => cacheKey(t, kind)));
+    for (const v of found) if (v) this.hits++;
+    return found;
   }
 
   /** Hits and misses so far, and the store's size. */

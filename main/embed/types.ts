@@ -13,6 +13,12 @@ export interface EmbedOptions {
  */
 export interface Embedder {
   readonly info: EmbedderInfo;
+  /**
+   * How callers that stream texts (the ingest batcher) should feed this embedder: `size` texts
+   * per call, `concurrent` calls at once. A pool of N single-threaded workers taking batches of
+   * B wants calls of B, N at a time: a call then occupies exactly one worker.
+   */
+  readonly batching?: { size: number; concurrent: number };
   embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
   close(): Promise<void>;
 }

@@ -33,6 +33,17 @@ interface Slot {
   worker: Worker;
   job?: Job;
   jobId?: number;
+  /** When the current batch was posted (performance.now()). */
+  since?: number;
+}
+
+/** Work done by a {@link UseEmbedder}'s workers since it was created. */
+export interface UsePoolStats {
+  /** Graph calls (batches) completed, and the texts they carried. */
+  batches: number;
+  texts: number;
+  /** Summed over workers: time a worker held a batch (ms). */
+  busyMs: number;
 }
 
 const DEFAULT_BATCH = 8;
@@ -65,10 +76,16 @@ export class UseEmbedder implements Embedder {
   private nextJobId = 1;
   private runner?: Promise<UseRunner>;
   private inProcessChain: Promise<unknown> = Promise.resolve();
+  private done: UsePoolStats = { batches: 0, texts: 0, busyMs: 0 };
 
   constructor(opts: UseEmbedderOptions = {}) {
     this.workers = Math.max(0, Math.floor(opts.workers ?? Math.min(os.availableParallelism(), MAX_DEFAULT_WORKERS)));
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
+  }
+
+  /** One graph batch per call, one call per worker: a streaming caller keeps every worker busy. */
+  get batching(): { size: number; concurrent: number } {
+    return { size: this.batchSize, concurrent: Math.max(1, this.workers) };
   }
 
   /** Unit-length 512-d vectors, in input order. */
@@ -118,6 +135,17 @@ export class UseEmbedder implements Embedder {
     } finally {
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Batches, texts and worker-busy time so far (worker pool only). Busy time over
+   * workers × wall time says whether a caller keeps the pool fed.
+   */
+  stats(): UsePoolStats {
+    const now = performance.now();
+    let running = 0;
+    for (const s of this.slots) if (s.job && s.since !== undefined) running += now - s.since;
+    return { ...this.done, busyMs: Math.round(this.done.busyMs + running) };
   }
 
   /** Ends the workers (pending batches fail with CANCELLED); a later embed() starts new ones. */
@@ -177,6 +205,7 @@ export class UseEmbedder implements Embedder {
       const job = this.queue.shift() as Job;
       slot.job = job;
       slot.jobId = this.nextJobId++;
+      slot.since = performance.now();
       slot.worker.ref();
       slot.worker.postMessage({ id: slot.jobId, texts: job.texts } satisfies UseWorkerRequest);
     }
@@ -186,6 +215,9 @@ export class UseEmbedder implements Embedder {
     const job = slot.job;
     if (!job || msg.id !== slot.jobId) return;
     slot.job = undefined;
+    this.done.batches++;
+    this.done.texts += job.texts.length;
+    this.done.busyMs += performance.now() - (slot.since ?? performance.now());
     slot.worker.unref();
     if ('error' in msg) job.reject(unavailable(new Error(msg.error)));
     else job.resolve(msg.vectors);

@@ -21,6 +21,8 @@ export interface JobRecord {
   unchanged?: boolean;
   /** Time spent per stage of the last run (ms), for the activity view and benchmarks. */
   timings?: StageTimings;
+  /** Chunk texts the last run embedded and how many the embedding cache answered. */
+  embedding?: { texts: number; cacheHits: number };
 }
 
 export interface StageTimings {
@@ -37,11 +39,20 @@ export interface StageTimings {
  * the line being written (a torn last line is ignored on load). Passwords are never written.
  */
 export class JobJournal {
+  private readonly byState = new Map<JobState, number>();
+
   private constructor(
     private readonly file: string,
     readonly jobs: Map<string, JobRecord>,
     private readonly readOnly: boolean,
-  ) {}
+  ) {
+    for (const j of jobs.values()) this.byState.set(j.state, (this.byState.get(j.state) ?? 0) + 1);
+  }
+
+  /** Jobs in `state` now, without a scan (a 10,000-file ingest asks after every event). */
+  count(state: JobState): number {
+    return this.byState.get(state) ?? 0;
+  }
 
   /**
    * Loads the journal. A read-only journal (a reader beside a running writer) never rewrites
@@ -79,9 +90,20 @@ export class JobJournal {
 
   /** Records a job's new state durably before it is acted on. */
   async put(rec: JobRecord): Promise<void> {
+    return this.putMany([rec]);
+  }
+
+  /** Records several jobs with one append and one fsync (queueing a large folder). */
+  async putMany(recs: JobRecord[]): Promise<void> {
     if (this.readOnly) throw new Error('The job journal was opened read-only.');
-    this.jobs.set(rec.jobId, rec);
-    await appendFile(this.file, JSON.stringify(rec) + '\n', { flush: true });
+    if (recs.length === 0) return;
+    for (const rec of recs) {
+      const old = this.jobs.get(rec.jobId);
+      if (old) this.byState.set(old.state, (this.byState.get(old.state) ?? 0) - 1);
+      this.byState.set(rec.state, (this.byState.get(rec.state) ?? 0) + 1);
+      this.jobs.set(rec.jobId, rec);
+    }
+    await appendFile(this.file, recs.map((rec) => JSON.stringify(rec) + '\n').join(''), { flush: true });
   }
 
   private async rewrite(): Promise<void> {

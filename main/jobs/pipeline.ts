@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { chunkDocument } from '../chunk/chunker';
+import type { EmbedBatcher } from '../embed/batcher';
 import type { Embedder } from '../embed/types';
 import { extractFile } from '../ingest';
 import type { ExtractedDocument } from '../ingest/types';
@@ -17,7 +18,13 @@ export interface PipelineDeps {
   getDoc(docId: string): DocumentRecord | undefined;
   /** Publishes a catalog change (memory and store). */
   putDoc(doc: DocumentRecord): Promise<void>;
+  /** Texts per embedder call: the batcher fills each call from several files. */
   embedBatchSize: number;
+}
+
+/** The deps processFile runs with: the queue adds its shared embedding batcher. */
+export interface FileDeps extends PipelineDeps {
+  batcher: EmbedBatcher;
 }
 
 export interface FileTask {
@@ -29,7 +36,13 @@ export interface FileTask {
   onProgress(p: { stage: 'parse' | 'chunk' | 'embed' | 'index'; pagesDone?: number; pagesTotal?: number; chunksDone?: number; chunksTotal?: number }): void;
 }
 
-export type FileOutcome = { kind: 'indexed' | 'unchanged'; doc: DocumentRecord; timings: StageTimings };
+/** Chunk texts a run embedded, and how many of them the embedding cache answered. */
+export interface EmbedCounts {
+  texts: number;
+  cacheHits: number;
+}
+
+export type FileOutcome = { kind: 'indexed' | 'unchanged'; doc: DocumentRecord; timings: StageTimings; embedding?: EmbedCounts };
 
 /** A document's id: stable for a file path within a collection, so re-ingesting replaces it. */
 export function docIdFor(absPath: string, collection: string): string {
@@ -58,7 +71,7 @@ async function statOrFail(file: string) {
  * document's pages and chunks → publish the catalog entry. Every step is idempotent, so a job
  * cut short by a crash simply runs again.
  */
-export async function processFile(task: FileTask, deps: PipelineDeps): Promise<FileOutcome> {
+export async function processFile(task: FileTask, deps: FileDeps): Promise<FileOutcome> {
   const abs = path.resolve(task.path);
   const before = await statOrFail(abs);
   if (before.isDirectory()) throw new QuarryError('INVALID_INPUT', `${abs} is a folder.`);
@@ -114,15 +127,14 @@ export async function processFile(task: FileTask, deps: PipelineDeps): Promise<F
   task.onProgress({ stage: 'chunk' });
   const chunks = chunkDocument(docId, extracted);
   lap('chunkMs');
-  const embedder = await deps.embedder();
-  const vectors: Float32Array[] = [];
   task.onProgress({ stage: 'embed', chunksDone: 0, chunksTotal: chunks.length });
-  for (let i = 0; i < chunks.length; i += deps.embedBatchSize) {
-    task.signal.throwIfAborted();
-    const batch = chunks.slice(i, i + deps.embedBatchSize);
-    vectors.push(...(await embedder.embed(batch.map((c) => c.text), { kind: 'passage', signal: task.signal })));
-    task.onProgress({ stage: 'embed', chunksDone: vectors.length, chunksTotal: chunks.length });
-  }
+  // The batcher mixes these texts with other files' into full batches; embedMs therefore
+  // includes the time this file's texts waited for the model.
+  const { vectors, cacheHits, embedder } = await deps.batcher.embed(
+    chunks.map((c) => c.text),
+    { signal: task.signal, onProgress: (done, total) => task.onProgress({ stage: 'embed', chunksDone: done, chunksTotal: total }) },
+  );
+  task.signal.throwIfAborted();
   lap('embedMs');
 
   // The file must not have changed under us: a truncated or rewritten file would index a mix.
@@ -174,5 +186,5 @@ export async function processFile(task: FileTask, deps: PipelineDeps): Promise<F
   }
   await deps.putDoc(doc);
   lap('indexMs');
-  return { kind: 'indexed', doc, timings };
+  return { kind: 'indexed', doc, timings, embedding: { texts: chunks.length, cacheHits } };
 }

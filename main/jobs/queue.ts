@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { IngestProgress, JobInfo } from '../../contract';
+import { EmbedBatcher } from '../embed/batcher';
 import { QuarryError, toQuarryError } from '../util/errors';
 import type { JobJournal, JobRecord } from './journal';
-import { docIdFor, processFile, type FileOutcome, type PipelineDeps } from './pipeline';
+import { docIdFor, processFile, type FileDeps, type FileOutcome, type PipelineDeps } from './pipeline';
 
 export interface QueueOptions {
-  /** Files processed at once: parsing one while another embeds keeps both cores busy. */
+  /** Files read and parsed at once (the CPU-bound stages). */
   concurrency: number;
+  /**
+   * Files in flight in all stages (default: 4 × concurrency). A parsed file waiting for the
+   * embedder holds its text in memory, so this bounds how far parsing runs ahead of embedding;
+   * files waiting there let the batcher fill each model call from several of them.
+   */
+  filesInFlight?: number;
   maxAttempts: number;
   /** Base delay before retrying a transient failure (ms); doubles each attempt, with jitter. */
   retryBaseMs: number;
@@ -15,6 +22,8 @@ export interface QueueOptions {
 
 interface Running {
   abort: AbortController;
+  /** Still reading or parsing (counts against `concurrency`); false once it waits on the embedder. */
+  parsing: boolean;
   pagesDone: number;
   pagesTotal: number;
   chunksDone: number;
@@ -29,6 +38,9 @@ type Listener = (p: IngestProgress) => void;
  * cancelled, retry transient failures with backoff and record permanent ones with their code.
  */
 export class IngestQueue {
+  /** The embedding stage every file in flight shares: full cross-file batches, bounded queue. */
+  readonly batcher: EmbedBatcher;
+  private readonly fileDeps: FileDeps;
   private readonly running = new Map<string, Running>();
   private readonly passwords = new Map<string, string>();
   private readonly listeners = new Set<Listener>();
@@ -41,7 +53,10 @@ export class IngestQueue {
     private readonly journal: JobJournal,
     private readonly deps: PipelineDeps & { onFailed(job: JobRecord, docId: string): Promise<void>; onDone(outcome: FileOutcome): void },
     private readonly opts: QueueOptions,
-  ) {}
+  ) {
+    this.batcher = new EmbedBatcher(deps.embedder, { batchSize: deps.embedBatchSize });
+    this.fileDeps = { ...deps, batcher: this.batcher };
+  }
 
   on(fn: Listener): () => void {
     this.listeners.add(fn);
@@ -52,28 +67,37 @@ export class IngestQueue {
   async enqueue(files: string[], opts: { collection: string; tags: string[]; password?: string }): Promise<string[]> {
     const ids: string[] = [];
     const now = new Date().toISOString();
+    // One pass over the journal, not one per file: a folder can hold 10,000 files.
+    const pending = new Map<string, JobRecord>();
+    for (const j of this.journal.jobs.values()) {
+      if (j.collection === opts.collection && (j.state === 'queued' || j.state === 'running')) pending.set(j.path, j);
+    }
+    const fresh: JobRecord[] = [];
     for (const f of files) {
       const abs = path.resolve(f);
-      const pending = [...this.journal.jobs.values()].find((j) => j.path === abs && j.collection === opts.collection && (j.state === 'queued' || j.state === 'running'));
-      if (pending) {
-        ids.push(pending.jobId);
-        if (opts.password) this.passwords.set(pending.jobId, opts.password);
+      const queued = pending.get(abs);
+      if (queued) {
+        ids.push(queued.jobId);
+        if (opts.password) this.passwords.set(queued.jobId, opts.password);
         continue;
       }
       const rec: JobRecord = { jobId: randomUUID(), path: abs, collection: opts.collection, tags: opts.tags, state: 'queued', attempts: 0, createdAt: now, updatedAt: now, docId: docIdFor(abs, opts.collection) };
       if (opts.password) this.passwords.set(rec.jobId, opts.password);
-      await this.journal.put(rec);
-      if (this.batch.total === this.batch.done && this.running.size === 0) this.batch = { started: Date.now(), total: 0, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
-      this.batch.total++;
+      pending.set(abs, rec);
+      fresh.push(rec);
       ids.push(rec.jobId);
     }
+    if (fresh.length > 0 && this.batch.total === this.batch.done && this.running.size === 0) this.batch = { started: Date.now(), total: 0, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
+    // One durable append for the whole batch: per-file fsyncs cost minutes on a large folder.
+    await this.journal.putMany(fresh);
+    this.batch.total += fresh.length;
     this.pump();
     return ids;
   }
 
   /** Starts processing jobs left over from an earlier run. */
   resume(): void {
-    const queued = [...this.journal.jobs.values()].filter((j) => j.state === 'queued').length;
+    const queued = this.journal.count('queued');
     if (queued > 0) {
       this.batch = { started: Date.now(), total: queued, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
       this.pump();
@@ -104,18 +128,11 @@ export class IngestQueue {
   list(): JobInfo[] {
     return [...this.journal.jobs.values()]
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map((j) => ({ jobId: j.jobId, path: j.path, collection: j.collection, state: j.state, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, docId: j.docId, unchanged: j.unchanged, timings: j.timings, error: j.error }));
+      .map((j) => ({ jobId: j.jobId, path: j.path, collection: j.collection, state: j.state, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, docId: j.docId, unchanged: j.unchanged, timings: j.timings, embedding: j.embedding, error: j.error }));
   }
 
   counts(): { queued: number; running: number; failed: number; done: number } {
-    const c = { queued: 0, running: 0, failed: 0, done: 0 };
-    for (const j of this.journal.jobs.values()) {
-      if (j.state === 'queued') c.queued++;
-      else if (j.state === 'running') c.running++;
-      else if (j.state === 'failed') c.failed++;
-      else if (j.state === 'done') c.done++;
-    }
-    return c;
+    return { queued: this.journal.count('queued'), running: this.journal.count('running'), failed: this.journal.count('failed'), done: this.journal.count('done') };
   }
 
   /** A snapshot of the current batch's progress (what a reloaded UI shows). */
@@ -137,7 +154,7 @@ export class IngestQueue {
   }
 
   get idle(): boolean {
-    return this.running.size === 0 && ![...this.journal.jobs.values()].some((j) => j.state === 'queued');
+    return this.running.size === 0 && this.journal.count('queued') === 0;
   }
 
   /** Resolves when no job is queued or running. */
@@ -153,6 +170,16 @@ export class IngestQueue {
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
+  private get filesInFlight(): number {
+    return Math.max(this.opts.concurrency, this.opts.filesInFlight ?? this.opts.concurrency * 4);
+  }
+
+  private parsingCount(): number {
+    let n = 0;
+    for (const r of this.running.values()) if (r.parsing) n++;
+    return n;
+  }
+
   private eta(): number | undefined {
     const elapsed = (Date.now() - this.batch.started) / 1000;
     const left = this.batch.total - this.batch.done;
@@ -166,7 +193,7 @@ export class IngestQueue {
     const now = Date.now();
     let wakeAt = Infinity;
     for (const job of this.journal.jobs.values()) {
-      if (this.running.size >= this.opts.concurrency) break;
+      if (this.running.size >= this.filesInFlight || this.parsingCount() >= this.opts.concurrency) break;
       if (job.state !== 'queued' || this.running.has(job.jobId)) continue;
       if (job.notBefore && job.notBefore > now) {
         wakeAt = Math.min(wakeAt, job.notBefore);
@@ -179,7 +206,7 @@ export class IngestQueue {
   }
 
   private async run(job: JobRecord): Promise<void> {
-    const r: Running = { abort: new AbortController(), pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0, lastEmit: 0 };
+    const r: Running = { abort: new AbortController(), parsing: true, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0, lastEmit: 0 };
     this.running.set(job.jobId, r);
     const rec: JobRecord = { ...job, state: 'running', attempts: job.attempts + 1, updatedAt: new Date().toISOString() };
     try {
@@ -197,6 +224,11 @@ export class IngestQueue {
             if (p.pagesTotal !== undefined) r.pagesTotal = p.pagesTotal;
             if (p.chunksDone !== undefined) r.chunksDone = p.chunksDone;
             if (p.chunksTotal !== undefined) r.chunksTotal = p.chunksTotal;
+            if (r.parsing && (p.stage === 'embed' || p.stage === 'index')) {
+              // Parsed: its CPU slot goes to the next file, which parses while this one embeds.
+              r.parsing = false;
+              queueMicrotask(() => this.pump());
+            }
             const t = Date.now();
             if (t - r.lastEmit >= 100 || p.stage !== 'parse') {
               r.lastEmit = t;
@@ -210,12 +242,12 @@ export class IngestQueue {
             }
           },
         },
-        this.deps,
+        this.fileDeps,
       );
       this.passwords.delete(job.jobId);
       this.deps.onDone(outcome);
       this.fold(r);
-      await this.finish({ ...rec, docId: outcome.doc.docId, unchanged: outcome.kind === 'unchanged', timings: outcome.timings }, 'done', outcome.kind === 'unchanged' ? 'unchanged' : 'done');
+      await this.finish({ ...rec, docId: outcome.doc.docId, unchanged: outcome.kind === 'unchanged', timings: outcome.timings, embedding: outcome.embedding }, 'done', outcome.kind === 'unchanged' ? 'unchanged' : 'done');
     } catch (e) {
       const err = r.abort.signal.aborted && !(e instanceof QuarryError && e.code !== 'CANCELLED') ? new QuarryError('CANCELLED', 'Cancelled') : toQuarryError(e);
       this.fold(r);

@@ -1,0 +1,261 @@
+import { QuarryError } from '../util/errors';
+import { CachedEmbedder } from './cache';
+import type { Embedder } from './types';
+
+/** Options of {@link EmbedBatcher}. */
+export interface EmbedBatcherOptions {
+  /** Texts per call, for embedders that state no preference (see Embedder.batching). */
+  batchSize: number;
+  /** Calls outstanding at once, for embedders that state no preference. */
+  maxInFlight?: number;
+  /**
+   * Texts admitted but not yet sent to the embedder. Past this, `embed()` waits (backpressure):
+   * files that have been parsed ahead hold their text until the embedder catches up, instead of
+   * piling up without bound. Default: 8 calls' worth.
+   */
+  maxQueued?: number;
+}
+
+/** What one {@link EmbedBatcher.embed} call produced. */
+export interface BatchedEmbedding {
+  vectors: Float32Array[];
+  /** Texts answered by the embedding cache without running the model. */
+  cacheHits: number;
+  /** The embedder that produced the vectors (its id goes with them into the store). */
+  embedder: Embedder;
+}
+
+/** Totals since the batcher was created (for job stats and benchmarks). */
+export interface BatcherStats {
+  /** Texts asked for. */
+  texts: number;
+  /** Of those, answered by the cache. */
+  cacheHits: number;
+  /** Calls made to the embedder, and the texts they carried. */
+  calls: number;
+  sent: number;
+  /** Time some call was in flight (ms): the embedder's busy time as the pipeline sees it. */
+  busyMs: number;
+}
+
+interface Request {
+  embedder: Embedder;
+  texts: string[];
+  vectors: Float32Array[];
+  remaining: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  done: number;
+  failed: boolean;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+interface Item {
+  request: Request;
+  index: number;
+  /** Set after a mixed batch failed: the item is retried only with its own file's texts. */
+  isolated: boolean;
+}
+
+/**
+ * The ingest pipeline's embedding stage: files hand in their chunk texts, the batcher answers
+ * what the cache already holds and feeds the rest to the embedder in full batches mixed across
+ * files, with a bounded queue in front (see {@link EmbedBatcherOptions}). Without it each file
+ * embedded its own chunks: a file of three chunks made one call of three texts, one worker ran
+ * it and the others idled, and a long document's slices went one after another.
+ *
+ * A file's failure stays its own: its cancellation drops only its queued texts, and when a
+ * mixed batch fails, its texts are retried per file, so only the file whose texts fail again
+ * gets the error.
+ *
+ * @example
+ * const batcher = new EmbedBatcher(async () => embedder, { batchSize: 64 });
+ * const { vectors, cacheHits } = await batcher.embed(chunks.map((c) => c.text), { signal });
+ */
+export class EmbedBatcher {
+  private readonly opts: Required<EmbedBatcherOptions>;
+  private queue: Item[] = [];
+  private inFlight = 0;
+  private busySince = 0;
+  private readonly spaceWaiters: (() => void)[] = [];
+  private totals: BatcherStats = { texts: 0, cacheHits: 0, calls: 0, sent: 0, busyMs: 0 };
+
+  constructor(
+    private readonly embedder: () => Promise<Embedder>,
+    opts: EmbedBatcherOptions,
+  ) {
+    const batchSize = Math.max(1, Math.floor(opts.batchSize));
+    this.opts = { batchSize, maxInFlight: Math.max(1, opts.maxInFlight ?? 2), maxQueued: Math.max(1, opts.maxQueued ?? batchSize * 8) };
+  }
+
+  /** Texts waiting to be sent (for tests and progress). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Totals so far. */
+  stats(): BatcherStats {
+    const busy = this.inFlight > 0 ? performance.now() - this.busySince : 0;
+    return { ...this.totals, busyMs: Math.round(this.totals.busyMs + busy) };
+  }
+
+  /**
+   * Passage vectors for `texts`, in order. Resolves when every text is embedded; waits for queue
+   * space as it goes (backpressure). `onProgress` gets the count done so far.
+   * @throws QuarryError CANCELLED when `signal` aborts; the embedder's error for this file's texts.
+   */
+  async embed(texts: string[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<BatchedEmbedding> {
+    const { signal } = opts;
+    signal?.throwIfAborted();
+    const embedder = await this.embedder();
+    const vectors = new Array<Float32Array>(texts.length);
+    this.totals.texts += texts.length;
+    let cacheHits = 0;
+    const missing: number[] = [];
+    if (embedder instanceof CachedEmbedder) {
+      const found = await embedder.lookup(texts, 'passage');
+      found.forEach((v, i) => (v ? (vectors[i] = v) : missing.push(i)));
+      cacheHits = texts.length - missing.length;
+      this.totals.cacheHits += cacheHits;
+    } else for (let i = 0; i < texts.length; i++) missing.push(i);
+    if (missing.length === 0) {
+      opts.onProgress?.(texts.length, texts.length);
+      return { vectors, cacheHits, embedder };
+    }
+    if (cacheHits > 0) opts.onProgress?.(cacheHits, texts.length);
+
+    let request!: Request;
+    const finished = new Promise<void>((resolve, reject) => {
+      request = { embedder, texts, vectors, remaining: missing.length, signal, onProgress: opts.onProgress, done: cacheHits, failed: false, resolve, reject };
+    });
+    finished.catch(() => {}); // observed below; a failure during admission must not go unhandled
+    const onAbort = (): void => this.fail(request, new QuarryError('CANCELLED', 'Embedding was cancelled.'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      // Admission in slices as space frees up, so one long document cannot take the whole queue.
+      for (let next = 0; next < missing.length && !request.failed; ) {
+        while (this.queue.length >= this.opts.maxQueued && !request.failed) await new Promise<void>((r) => this.spaceWaiters.push(r));
+        if (request.failed) break;
+        const room = Math.max(1, this.opts.maxQueued - this.queue.length);
+        for (const i of missing.slice(next, next + room)) this.queue.push({ request, index: i, isolated: false });
+        next += room;
+        this.pump();
+      }
+      await finished;
+      return { vectors, cacheHits, embedder };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Pull, not push: a call goes out whenever the embedder has a free slot (one idle worker of a
+   * pool), carrying what is queued up to the call size. An idle worker is never kept waiting for a
+   * fuller batch; while every slot is busy, texts from more files gather, so calls fill up exactly
+   * when the model is the bottleneck.
+   */
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const { size, concurrent } = this.limits(this.queue[0].request.embedder);
+      if (this.inFlight >= concurrent) return;
+      this.flush(size);
+    }
+  }
+
+  private limits(embedder: Embedder): { size: number; concurrent: number } {
+    return embedder.batching ?? { size: this.opts.batchSize, concurrent: this.opts.maxInFlight };
+  }
+
+  /**
+   * Sends one call: the oldest queued text plus those nearest to it in length from a window of
+   * the queue (models pad a batch to its longest text), all for the same embedder, and from the
+   * same file only when the oldest is being retried on its own.
+   */
+  private flush(size: number): void {
+    const head = this.queue[0];
+    const window: number[] = [];
+    for (let i = 1; i < this.queue.length && window.length < size * 8; i++) {
+      const it = this.queue[i];
+      if (it.request.embedder === head.request.embedder && (!head.isolated || it.request === head.request)) window.push(i);
+    }
+    const lengthOf = (it: Item): number => it.request.texts[it.index].length;
+    const target = lengthOf(head);
+    window.sort((a, b) => Math.abs(lengthOf(this.queue[a]) - target) - Math.abs(lengthOf(this.queue[b]) - target) || a - b);
+    const take = new Set([0, ...window.slice(0, size - 1)]);
+    const batch = [...take].sort((a, b) => a - b).map((i) => this.queue[i]);
+    this.queue = this.queue.filter((_, i) => !take.has(i));
+    this.wakeWaiters();
+    if (this.inFlight++ === 0) this.busySince = performance.now();
+    this.totals.calls++;
+    this.totals.sent += batch.length;
+    void this.send(head.request.embedder, batch).finally(() => {
+      if (--this.inFlight === 0) this.totals.busyMs += performance.now() - this.busySince;
+      this.pump();
+    });
+  }
+
+  private async send(embedder: Embedder, batch: Item[]): Promise<void> {
+    let out: Float32Array[];
+    try {
+      out = await embedder.embed(
+        batch.map((it) => it.request.texts[it.index]),
+        { kind: 'passage' },
+      );
+    } catch (e) {
+      this.onBatchFailed(batch, e);
+      return;
+    }
+    const touched = new Set<Request>();
+    batch.forEach((it, j) => {
+      const r = it.request;
+      if (r.failed) return; // cancelled or failed meanwhile: its result is not wanted
+      r.vectors[it.index] = out[j];
+      r.remaining--;
+      r.done++;
+      touched.add(r);
+    });
+    for (const r of touched) {
+      r.onProgress?.(r.done, r.texts.length);
+      if (r.remaining === 0) r.resolve();
+    }
+  }
+
+  private onBatchFailed(batch: Item[], e: unknown): void {
+    const owners = new Set(batch.map((it) => it.request).filter((r) => !r.failed));
+    const closed = e instanceof QuarryError && e.code === 'CANCELLED';
+    if (owners.size <= 1 || closed || batch[0].isolated) {
+      for (const r of owners) this.fail(r, e);
+      return;
+    }
+    // A mixed batch: which file's text broke it is unknown, so each file's texts go again on
+    // their own, ahead of the queue. Only a file whose own batch fails again gets the error.
+    const retry = batch.filter((it) => !it.request.failed).map((it) => ({ ...it, isolated: true }));
+    retry.sort((a, b) => (a.request === b.request ? a.index - b.index : 0));
+    this.queue = [...groupByRequest(retry), ...this.queue];
+  }
+
+  private fail(r: Request, e: unknown): void {
+    if (r.failed) return;
+    r.failed = true;
+    this.queue = this.queue.filter((it) => it.request !== r);
+    // Also wakes this request's own admission loop if it is waiting for space.
+    this.wakeWaiters();
+    r.reject(e);
+  }
+
+  private wakeWaiters(): void {
+    // Every waiter re-checks the bound; the order they re-queue in is the order they waited in.
+    for (const w of this.spaceWaiters.splice(0)) w();
+  }
+}
+
+function groupByRequest(items: Item[]): Item[] {
+  const groups = new Map<Request, Item[]>();
+  for (const it of items) {
+    const g = groups.get(it.request);
+    if (g) g.push(it);
+    else groups.set(it.request, [it]);
+  }
+  return [...groups.values()].flat();
+}
