@@ -7,7 +7,7 @@ import type { EmbedderInfo } from '../../contract';
 import { QuarryError } from '../util/errors';
 import type { Embedder, EmbedOptions } from './types';
 import { USE_DIMENSION, UseRunner } from './use-runner';
-import type { UseWorkerRequest, UseWorkerResponse } from './use-worker';
+import type { UseWorkerData, UseWorkerRequest, UseWorkerResponse } from './use-worker';
 import { l2normalize, validateVectors } from './validate';
 
 /** Options of {@link UseEmbedder}. */
@@ -20,6 +20,16 @@ export interface UseEmbedderOptions {
   workers?: number;
   /** Texts per graph call. Measured on the scifact abstracts: 8-16 is fastest, 1 is ~25% slower. */
   batchSize?: number;
+  /**
+   * Query embeddings (`kind: 'query'`) go to one extra worker of their own, started on the first
+   * query, so a search never waits behind a bulk ingest's batches. Default true with workers.
+   */
+  queryWorker?: boolean;
+  /**
+   * Nice value of the pool's worker threads (default 10: bulk embedding yields the CPU to
+   * searches and the UI; the query worker runs at the default priority).
+   */
+  nice?: number;
 }
 
 interface Job {
@@ -77,10 +87,15 @@ export class UseEmbedder implements Embedder {
   private runner?: Promise<UseRunner>;
   private inProcessChain: Promise<unknown> = Promise.resolve();
   private done: UsePoolStats = { batches: 0, texts: 0, busyMs: 0 };
+  private readonly queryWorker: boolean;
+  private readonly nice: number;
+  private queries?: UseEmbedder;
 
   constructor(opts: UseEmbedderOptions = {}) {
     this.workers = Math.max(0, Math.floor(opts.workers ?? Math.min(os.availableParallelism(), MAX_DEFAULT_WORKERS)));
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH));
+    this.queryWorker = (opts.queryWorker ?? true) && this.workers > 0;
+    this.nice = opts.nice ?? 10;
   }
 
   /** One graph batch per call, one call per worker: a streaming caller keeps every worker busy. */
@@ -93,6 +108,10 @@ export class UseEmbedder implements Embedder {
     const { signal } = opts;
     throwIfAborted(signal);
     if (texts.length === 0) return [];
+    if (opts.kind === 'query' && this.queryWorker) {
+      this.queries ??= new UseEmbedder({ workers: 1, batchSize: this.batchSize, queryWorker: false, nice: 0 });
+      return this.queries.embed(texts, { signal });
+    }
     const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
     const batches: number[][] = [];
     for (let i = 0; i < order.length; i += this.batchSize) batches.push(order.slice(i, i + this.batchSize));
@@ -157,6 +176,9 @@ export class UseEmbedder implements Embedder {
     for (const slot of slots) slot.job?.reject(cancelled('The embedder was closed.'));
     await Promise.all(slots.map((s) => s.worker.terminate()));
     this.runner = undefined;
+    const queries = this.queries;
+    this.queries = undefined;
+    await queries?.close();
   }
 
   private submit(texts: string[], owner: object, signal?: AbortSignal): Promise<Float32Array> {
@@ -184,7 +206,7 @@ export class UseEmbedder implements Embedder {
     while (this.slots.length < this.workers) {
       let worker: Worker;
       try {
-        worker = spawnWorker();
+        worker = spawnWorker({ nice: this.nice });
       } catch (e) {
         this.failQueue(unavailable(e));
         return;
@@ -251,12 +273,12 @@ export class UseEmbedder implements Embedder {
  * two-line bootstrap registers tsx's ESM hooks and then imports the worker module. tsx is
  * resolved from this file so that the process's working folder does not matter.
  */
-function spawnWorker(): Worker {
-  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(new URL('./use-worker.js', import.meta.url));
+function spawnWorker(workerData: UseWorkerData): Worker {
+  if (!fileURLToPath(import.meta.url).endsWith('.ts')) return new Worker(new URL('./use-worker.js', import.meta.url), { workerData });
   const tsxApi = tsxEsmApiUrl();
   const entry = new URL('./use-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { initModel } from '@energetic-ai/embeddings';
@@ -130,6 +130,26 @@ describe('UseEmbedder', () => {
       await expect(run).rejects.toMatchObject({ code: 'EMBEDDER_UNAVAILABLE', retryable: true });
       expect(await pool.embed(['after the crash', 'two', 'three', 'four', 'five'])).toHaveLength(5);
       expect((pool as unknown as { slots: unknown[] }).slots).toHaveLength(2);
+    });
+
+    it('runs its workers at a lower priority and embeds queries on a worker of their own', async () => {
+      // Per-thread nice values of this process (field 19 of /proc/<pid>/task/<tid>/stat).
+      const nices = (): number[] =>
+        readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+      await pool.embed(['wake both workers', 'with two batches', 'of texts', 'each', 'and', 'one more']);
+      expect(nices().filter((n) => n === 10).length).toBeGreaterThanOrEqual(2);
+      await pool.embed(['start the query worker'], { kind: 'query' });
+      // Occupy the pool, then ask for a query: it is answered before the passages are done.
+      let bulkDone = false;
+      const bulk = pool.embed(scifact(48)).then(() => (bulkDone = true));
+      const [q] = await pool.embed(['How do vaccines train the immune system?'], { kind: 'query' });
+      expect(bulkDone).toBe(false);
+      await bulk;
+      const [ref] = await inProcess.embed(['How do vaccines train the immune system?']);
+      expect(dot(q, ref)).toBeCloseTo(1, 5);
+      expect((pool as unknown as { queries?: UseEmbedder }).queries?.workers).toBe(1);
+      // The main thread keeps its priority.
+      expect(nices()[0]).toBe(0);
     });
 
     it('ends its workers on close and starts new ones on the next call', async () => {
