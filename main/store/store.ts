@@ -320,7 +320,7 @@ export class Store {
   /** Nearest chunks by cosine distance; exact below the index threshold. */
   async vectorSearch(vector: Float32Array, limit: number, where?: string): Promise<ScoredRow[]> {
     let q = this.chunks.vectorSearch(Array.from(vector)).distanceType('cosine').select([...CHUNK_COLUMNS, '_distance']).limit(limit);
-    if (this.vectorIndexed) q = applyTuning(q, this.vectorTuning);
+    if (this.vectorIndexed) q = applyTuning(q, this.vectorTuning, limit);
     if (where) q = q.where(where);
     return (await q.toArray()) as ScoredRow[];
   }

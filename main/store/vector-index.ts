@@ -82,11 +82,15 @@ export function tuningFor(indexType: string | undefined): VectorQueryTuning {
   return DEFAULT_TUNING[key] ?? { nprobes: 40, refineFactor: 10 };
 }
 
-/** Applies `t` to a vector query; settings left undefined keep LanceDB's defaults. */
-export function applyTuning(q: lancedb.VectorQuery, t: VectorQueryTuning): lancedb.VectorQuery {
+/**
+ * Applies `t` to a vector query for `limit` rows; settings left undefined keep LanceDB's
+ * defaults. HNSW refuses an ef below the rows it must return (limit × refine factor: "ef
+ * must be greater than or equal to k"), so ef is raised to that when a search asks for more.
+ */
+export function applyTuning(q: lancedb.VectorQuery, t: VectorQueryTuning, limit: number): lancedb.VectorQuery {
   let out = q;
   if (t.nprobes !== undefined) out = out.nprobes(t.nprobes);
-  if (t.ef !== undefined) out = out.ef(t.ef);
+  if (t.ef !== undefined) out = out.ef(Math.max(t.ef, limit * (t.refineFactor ?? 1)));
   if (t.refineFactor !== undefined) out = out.refineFactor(t.refineFactor);
   return out;
 }

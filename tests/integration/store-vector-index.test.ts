@@ -58,6 +58,13 @@ describe('store: a document added to an indexed table is searchable before optim
     expect(store.needsOptimize).toBe(false);
   });
 
+  it('serves more candidates than the index ef (k = 200 asks the searcher for 1,000)', async () => {
+    const [vector] = await embedder.embed(['tumour suppressor genes in breast cancer']);
+    const rows = await store.vectorSearch(vector, 300);
+    expect(rows).toHaveLength(300);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]._distance!).toBeGreaterThanOrEqual(rows[i - 1]._distance! - 1e-4);
+  });
+
   it('finds the new document by text, by vector and by hybrid search without optimize()', async () => {
     const text = 'Zyxquorbium deposits in the pump housing were measured after the maintenance cycle.';
     const [vector] = await embedder.embed([text]);

@@ -38,7 +38,17 @@ describe('tuningFor / applyTuning', () => {
       refineFactor: (n: number) => (calls.push(`rf ${n}`), q),
     };
     // A recording stand-in: the real VectorQuery needs a table (the integration test uses one).
-    applyTuning(q as unknown as Parameters<typeof applyTuning>[0], { nprobes: 30, refineFactor: 5 });
+    applyTuning(q as unknown as Parameters<typeof applyTuning>[0], { nprobes: 30, refineFactor: 5 }, 10);
     expect(calls).toEqual(['nprobes 30', 'rf 5']);
+  });
+
+  it('raises ef to the rows HNSW must return (LanceDB refuses ef < limit x refine factor)', () => {
+    const efs: number[] = [];
+    const q = { nprobes: () => q, refineFactor: () => q, ef: (n: number) => (efs.push(n), q) };
+    const apply = (t: Parameters<typeof applyTuning>[1], limit: number) => applyTuning(q as unknown as Parameters<typeof applyTuning>[0], t, limit);
+    apply({ ef: 200 }, 50);
+    apply({ ef: 200 }, 1000); // k = 200 asks the searcher for 1,000 candidates
+    apply({ ef: 100, refineFactor: 4 }, 50);
+    expect(efs).toEqual([200, 1000, 200]);
   });
 });
