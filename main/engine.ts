@@ -44,6 +44,11 @@ export interface EngineOptions {
   rerank?: Partial<RerankSettings>;
   /** Progress of a schema migration on open (a library written by an earlier version; writers only). */
   onMigration?: (p: MigrationProgress) => void;
+  /**
+   * Where embeddings are cached (default `<dataDir>/embed-cache`). Evaluation points it at a
+   * folder that outlives its throwaway index, so a rebuilt index re-embeds only changed text.
+   */
+  embedCacheDir?: string;
 }
 
 type Listener<E extends EventName> = (p: EventPayload<E>) => void;
@@ -88,7 +93,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   try {
     const settings: Settings = await loadSettings(dataDir);
     const embedderSettings = opts.embedder ?? settings.embedder;
-    const makeEmbedder = (s: EmbedderSettings): Promise<Embedder> => createEmbedder(s, { dataDir, cacheDir: path.join(dataDir, 'embed-cache') });
+    const makeEmbedder = (s: EmbedderSettings): Promise<Embedder> => createEmbedder(s, { dataDir, cacheDir: opts.embedCacheDir ?? path.join(dataDir, 'embed-cache') });
     const configured = await makeEmbedder(embedderSettings);
     // The index keeps serving with the embedder it was built with until a rebuild for a newly
     // chosen one completes (index.json says which one serves).

@@ -46,3 +46,53 @@ export function scoreRun(run: Map<string, string[]>, qrels: Qrels): { mean: { nd
   };
   return { mean, perQuery };
 }
+
+/** A returned document as {@link diagnoseQuery} reads it. */
+export interface RankedDoc {
+  id: string;
+  score: number;
+  retrievers: string[];
+}
+
+/**
+ * One query's diagnostics: its metrics, the rank of every judged-relevant document (1-based,
+ * null when not returned), the first relevant rank, and the `top` first documents returned.
+ */
+export function diagnoseQuery(
+  q: { id: string; text: string },
+  ranked: readonly RankedDoc[],
+  rel: Map<string, number>,
+  top = 10,
+): {
+  qid: string;
+  query: string;
+  ndcg10: number;
+  recall100: number;
+  mrr10: number;
+  firstRelevantRank: number | null;
+  relevant: { id: string; grade: number; rank: number | null }[];
+  returned: number;
+  top: RankedDoc[];
+} {
+  const ids = ranked.map((r) => r.id);
+  const rankOf = new Map<string, number>();
+  ids.forEach((id, i) => {
+    if (!rankOf.has(id)) rankOf.set(id, i + 1);
+  });
+  const relevant = [...rel]
+    .filter(([, g]) => g > 0)
+    .map(([id, grade]) => ({ id, grade, rank: rankOf.get(id) ?? null }))
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.id.localeCompare(b.id));
+  const first = ids.findIndex((d) => (rel.get(d) ?? 0) > 0);
+  return {
+    qid: q.id,
+    query: q.text,
+    ndcg10: ndcgAt(ids, rel, 10),
+    recall100: recallAt(ids, rel, 100),
+    mrr10: mrrAt(ids, rel, 10),
+    firstRelevantRank: first === -1 ? null : first + 1,
+    relevant,
+    returned: ids.length,
+    top: ranked.slice(0, top).map((r) => ({ id: r.id, score: r.score, retrievers: [...r.retrievers] })),
+  };
+}
