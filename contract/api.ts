@@ -6,6 +6,9 @@ import { ModelInfo, ModelProgress, RemoteTest, RemoteTestResult, SettingsSaved, 
 export * from './chat';
 export * from './settings';
 import {
+  CalibrateRequest,
+  CalibrationInfo,
+  CalibrationProgress,
   DocumentInfo,
   IngestAccepted,
   IngestProgress,
@@ -35,6 +38,8 @@ export const api = {
   'library.reindex': { input: z.object({ docId: z.string(), password: z.string().optional() }), output: IngestAccepted },
   'library.status': { input: Empty, output: LibraryStatus },
   'library.page': { input: z.object({ docId: z.string(), page: z.number().int().min(1) }), output: PageText },
+  /** Calibrates fusion on this library (seconds to a minute; progress as `calibration.progress`). */
+  'library.calibrate': { input: CalibrateRequest, output: CalibrationInfo },
   'jobs.list': { input: Empty, output: z.object({ jobs: z.array(JobInfo), progress: IngestProgress }) },
   'jobs.cancel': { input: z.object({ jobId: z.string() }), output: Ok },
   'jobs.retry': { input: z.object({ jobId: z.string(), password: z.string().optional() }), output: Ok },
@@ -62,9 +67,10 @@ export type Output<M extends Method> = z.output<Api[M]['output']>;
 
 /**
  * Methods the transports add around the engine (answers from its answerer, settings over
- * settings.json): optional in ApiHandlers.
+ * settings.json), and calibration (added later; an engine without it answers NOT_FOUND):
+ * optional in ApiHandlers.
  */
-export type OptionalMethod = Extract<Method, `chat.${string}` | `settings.${string}` | `models.${string}`>;
+export type OptionalMethod = Extract<Method, `chat.${string}` | `settings.${string}` | `models.${string}` | 'library.calibrate'>;
 
 /** One handler: parsed input in, output out. */
 export type Handler<M extends Method> = (input: ParsedInput<M>) => Promise<Output<M>>;
@@ -82,6 +88,8 @@ export type FullApiHandlers = { [M in Method]: Handler<M> };
 export const events = {
   'ingest.progress': IngestProgress,
   'library.changed': z.object({ docIds: z.array(z.string()) }),
+  /** A running fusion calibration's progress. */
+  'calibration.progress': CalibrationProgress,
   /** A streamed answer's progress (tokens, citations, the finished turn). */
   'chat.event': ChatEvent,
   /** A model download's progress. */

@@ -215,6 +215,73 @@ export const FusionConfig = z.object({
 });
 export type FusionConfig = z.infer<typeof FusionConfig>;
 
+/** One fusion setting's score on the calibration's pseudo-queries. */
+export const CalibrationPoint = z.object({
+  method: z.enum(['rrf', 'minmax']),
+  denseWeight: z.number().min(0).max(1),
+  ndcg10: z.number(),
+  mrr10: z.number(),
+});
+export type CalibrationPoint = z.infer<typeof CalibrationPoint>;
+
+/**
+ * Fusion calibrated on this library (`quarry calibrate`, `library.calibrate`): pseudo-queries
+ * built from sampled passages, scored by how well each setting finds their source document.
+ */
+export const CalibrationInfo = z.object({
+  embedderId: z.string(),
+  /** The chosen setting: the library's default fusion while this calibration is current. */
+  config: FusionConfig,
+  /** nDCG@10 of the chosen setting on the pseudo-queries. */
+  score: z.number(),
+  /** nDCG@10 of the best setting, and of dense weight 0 (lexical only). */
+  bestScore: z.number(),
+  lexicalScore: z.number(),
+  /** Standard error of the best setting's paired gain over lexical only: differences below ~2× this are noise. */
+  noise: z.number(),
+  /** Highest minus lowest score over the grid: how much the choice matters on this library. */
+  spread: z.number(),
+  queries: z.number().int(),
+  builder: z.string(),
+  seed: z.number().int(),
+  candidates: z.number().int(),
+  /** Library size when calibrated: a move of more than 30% makes the calibration stale. */
+  chunks: z.number().int(),
+  documents: z.number().int(),
+  createdAt: z.string(),
+  tookMs: z.number(),
+  grid: z.array(CalibrationPoint),
+});
+export type CalibrationInfo = z.infer<typeof CalibrationInfo>;
+
+/** Calibration as `library.status` reports it. */
+export const CalibrationStatus = CalibrationInfo.omit({ grid: true }).extend({
+  /** Whether searches use it (not when settings.json overrides fusion for this embedder). */
+  inUse: z.boolean(),
+  /** The library moved by more than 30% since: still used, and re-run in the background. */
+  stale: z.boolean(),
+  staleReason: z.string().optional(),
+});
+export type CalibrationStatus = z.infer<typeof CalibrationStatus>;
+
+/** Progress of a running calibration (also streamed as the `calibration.progress` event). */
+export const CalibrationProgress = z.object({
+  stage: z.enum(['sample', 'retrieve', 'score']),
+  done: z.number().int(),
+  total: z.number().int(),
+});
+export type CalibrationProgress = z.infer<typeof CalibrationProgress>;
+
+export const CalibrateRequest = z
+  .object({
+    /** Pseudo-queries to sample (default 300). */
+    sampleSize: z.number().int().min(20).max(5000).optional(),
+    seed: z.number().int().optional(),
+    builder: z.enum(['sentence', 'keyterms', 'masked', 'mixed']).optional(),
+  })
+  .default({});
+export type CalibrateRequest = z.input<typeof CalibrateRequest>;
+
 export const LibraryStatus = z.object({
   dataDir: z.string(),
   documents: z.number().int(),
@@ -235,6 +302,10 @@ export const LibraryStatus = z.object({
       ),
     })
     .optional(),
+  /** Fusion calibrated on this library for the serving embedder, when there is one. */
+  calibration: CalibrationStatus.optional(),
+  /** A calibration running now (started by a user or re-run in the background). */
+  calibrating: CalibrationProgress.optional(),
   /** An index rebuild for a newly chosen embedder, while the old index keeps serving. */
   rebuild: z.object({ target: z.string(), done: z.number().int(), total: z.number().int(), error: z.string().optional() }).optional(),
 });
