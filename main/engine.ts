@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  CalibrateRequest,
   IngestRequest,
   SearchQuery,
   type ApiHandlers,
   type EventName,
+  type CalibrationInfo,
   type EventPayload,
   type FusionConfig,
   type LibraryStatus,
@@ -19,6 +21,8 @@ import { JobJournal, type JobRecord } from './jobs/journal';
 import { IngestQueue } from './jobs/queue';
 import { loadIndexState, rebuildIndex, saveIndexState, type RebuildProgress } from './jobs/rebuild';
 import { expandPaths } from './library';
+import type { CalibrateOptions } from './search/calibrate';
+import { CalibrationManager } from './search/calibration';
 import { defaultFusion } from './search/fusion';
 import { rerankerSetup } from './search/rerank-model';
 import { Searcher } from './search/searcher';
@@ -67,7 +71,13 @@ export interface Engine {
   filePath(docId: string): Promise<string>;
   documents(): ReadonlyMap<string, DocumentRecord>;
   embedder(): Promise<Embedder>;
+  /**
+   * The fusion searches use: settings.json's override for the serving embedder, else this
+   * library's calibration for it (calibration.json), else the embedder's default.
+   */
   fusion(): FusionConfig;
+  /** Calibrates fusion on this library and stores it with the index (see main/search/calibration.ts). */
+  calibrate(req?: CalibrateRequest, opts?: Pick<CalibrateOptions, 'signal' | 'onProgress'>): Promise<CalibrationInfo>;
   /** The answerer (created on first use): extractive, local and remote providers over this library. */
   answerer(): Promise<Answerer>;
   /** Resolves when a running embedder-change rebuild has finished (at once when none runs). */
@@ -108,8 +118,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const emit = <E extends EventName>(e: E, p: EventPayload<E>): void => {
       for (const fn of listeners.get(e) ?? []) fn(p);
     };
-    const fusion = (): FusionConfig => settings.fusion[serving.info.id] ?? defaultFusion(serving.info.id);
     const embedder = async (): Promise<Embedder> => serving;
+    // `calibration` is created just below, once the searcher it drives exists; nothing calls fusion() before then.
+    const fusion = (): FusionConfig => settings.fusion[serving.info.id] ?? calibration.fusionFor(serving.info.id) ?? defaultFusion(serving.info.id);
 
     const putDoc = async (doc: DocumentRecord): Promise<void> => {
       await store.upsertDocument(doc);
@@ -121,6 +132,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       ? rerankerSetup({ ...rerankSettings, model: rerankSettings.model }, { modelsDir: path.join(dataDir, 'models') })
       : undefined;
     const searcher = new Searcher({ store, embedder, docs: () => catalog, fusion, reranker: () => rerank });
+    const calibration = await CalibrationManager.create({
+      dataDir,
+      deps: { searcher, chunksByDoc: (id) => store.chunksByDoc(id), docs: () => catalog, embedder },
+      countChunks: () => store.countChunks(),
+      embedderId: () => serving.info.id,
+      onProgress: (p) => emit('calibration.progress', p),
+      readOnly: Boolean(opts.readOnly),
+    });
     const journal = await JobJournal.open(dataDir, { readOnly: opts.readOnly });
     const queue = new IngestQueue(
       journal,
@@ -151,6 +170,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       return maintaining;
     };
     let idleTimer: NodeJS.Timeout | undefined;
+    let recalibrateTimer: NodeJS.Timeout | undefined;
     if (!opts.readOnly) {
       // Chunks whose document row is gone (a removal cut short) are deleted.
       await store.sweepOrphans(new Set(catalog.keys()));
@@ -158,6 +178,19 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       queue.on(() => {
         clearTimeout(idleTimer);
         if (queue.idle) idleTimer = setTimeout(() => void maintain({ optimize: true }).catch(() => undefined), 3000).unref();
+      });
+      // A calibrated library whose size moved past the threshold is re-calibrated once ingestion
+      // settles. whenIdle, not `queue.idle` inside the listener: a job's last event is emitted
+      // while it still counts as running.
+      let awaitingIdle = false;
+      queue.on((p) => {
+        if (awaitingIdle || !['done', 'failed', 'cancelled', 'unchanged'].includes(p.stage)) return;
+        awaitingIdle = true;
+        void queue.whenIdle().then(() => {
+          awaitingIdle = false;
+          clearTimeout(recalibrateTimer);
+          recalibrateTimer = setTimeout(() => void calibration.maybeRecalibrate(), 3000).unref();
+        });
       });
       if (opts.resume !== false) queue.resume();
     }
@@ -188,6 +221,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
           await previous.close();
           rebuild = undefined;
           emit('library.changed', { docIds: [] });
+          void calibration.maybeRecalibrate();
         } finally {
           next.release();
         }
@@ -253,6 +287,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         await queue.retry(jobId, password);
         return { ok: true as const };
       },
+      'library.calibrate': async (input) => calibration.run(CalibrateRequest.parse(input)),
       'search.query': async (input) => searcher.search(SearchQuery.parse(input)),
     };
 
@@ -269,12 +304,19 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         collections: [...collections].map(([name, documents]) => ({ name, documents })),
         embedder: serving.info,
         fusion: fusion(),
+        ...(await calibrationStatus()),
         ...(rebuild ? { rebuild } : {}),
         answer: await answerStatus(),
         jobs: queue.counts(),
         failures,
         indexes: store.indexState,
       };
+    }
+
+    async function calibrationStatus(): Promise<Pick<LibraryStatus, 'calibration' | 'calibrating'>> {
+      const c = await calibration.status(settings.fusion[serving.info.id] !== undefined);
+      const running = calibration.current;
+      return { ...(c ? { calibration: c } : {}), ...(running ? { calibrating: running } : {}) };
     }
 
     let answerer: Promise<Answerer> | undefined;
@@ -325,6 +367,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       documents: () => catalog,
       embedder,
       fusion,
+      calibrate: (req, o) => calibration.run(CalibrateRequest.parse(req ?? {}), o),
       maintain,
       answerer: getAnswerer,
       rebuilt: async () => void (await rebuilding),
@@ -341,7 +384,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         if (closed) return;
         closed = true;
         clearTimeout(idleTimer);
+        clearTimeout(recalibrateTimer);
         rebuildAbort.abort();
+        await calibration.close();
         await rebuilding;
         await queue.close();
         if (answerer) await (await answerer).close();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../config';
 import { toQuarryError } from '../util/errors';
+import { calibrateCommand } from './calibrate';
 import { EXIT, UsageError, type Command } from './command';
 import { docsCommand, removeCommand } from './docs';
 import { evalCommand } from './eval';
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   docsCommand,
   removeCommand,
   statusCommand,
+  calibrateCommand,
   serveCommand,
   modelsCommand,
   evalCommand,

@@ -24,6 +24,13 @@ export const statusCommand: Command = {
         line('rebuilding', s.rebuild.error ? `index for ${s.rebuild.target} failed: ${s.rebuild.error}` : `index for ${s.rebuild.target}: ${s.rebuild.done}/${s.rebuild.total} documents (searches use ${s.embedder.id} until it is done)`);
       }
       line('fusion', `${s.fusion.method}, dense weight ${s.fusion.denseWeight}${s.fusion.source ? ` — ${s.fusion.source}` : ''}`);
+      if (s.calibration) {
+        const c = s.calibration;
+        const state = c.stale ? style(io.out, 'yellow', `stale: ${c.staleReason}`) : 'current';
+        const use = c.inUse ? '' : ' — not in use: settings.json sets fusion for this embedder';
+        line('calibration', `${c.config.method} ${c.config.denseWeight}, nDCG@10 ${c.score.toFixed(3)} (lexical only ${c.lexicalScore.toFixed(3)}, noise ±${c.noise.toFixed(3)}, ${c.queries} queries, ${c.createdAt.slice(0, 10)}) — ${state}${use}`);
+      } else line('calibration', `none for ${s.embedder.id} — run \`quarry calibrate\` to tune fusion on this library`);
+      if (s.calibrating) line('calibrating', `${s.calibrating.stage} ${s.calibrating.done}/${s.calibrating.total}`);
       if (s.answer) {
         const breakers = s.answer.providers.map((p) => `${p.provider} (${p.model}) ${p.state}${p.failures ? `, ${p.failures} failure(s)` : ''}`).join('; ');
         line('answers', `${s.answer.chain.join(' → ')}${s.answer.sendsData ? ' — sends passages to a remote model' : ' — nothing leaves this machine'}`);
