@@ -54,7 +54,7 @@ async function candidates(engine: Engine, ds: BeirDataset, n: number): Promise<M
   const out = new Map<string, Candidates>();
   let done = 0;
   for (const q of ds.queries) {
-    const base = { query: q.text, k: n, filters: {} };
+    const base = { query: q.text, k: n, filters: {}, rerank: false };
     const [t, v] = await Promise.all([
       engine.searcher.search({ ...base, mode: 'text' }, { candidates: n, exact: false }),
       engine.searcher.search({ ...base, mode: 'vector' }, { candidates: n, exact: false }),

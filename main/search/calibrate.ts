@@ -122,7 +122,8 @@ export async function calibrateFusion(deps: CalibrateDeps, opts: CalibrateOption
         const i = next++;
         signal?.throwIfAborted();
         const q = queries[i];
-        const base = { query: q.query, k: n, filters: {} };
+        // Candidates as the retrievers give them: no cross-encoder reranking or diversity on top.
+        const base = { query: q.query, k: n, filters: {}, rerank: false };
         const [text, vector] = await Promise.all([
           deps.searcher.search({ ...base, mode: 'text' }, { candidates: n, exact: false, signal }),
           deps.searcher.search({ ...base, mode: 'vector' }, { candidates: n, exact: false, signal }),
