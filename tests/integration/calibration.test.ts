@@ -70,7 +70,7 @@ describe('fusion calibration on a real library (hash embedder)', () => {
     expect(status.stdout).toMatch(new RegExp(`calibration\\s+minmax ${info.config.denseWeight}, nDCG@10 ${info.score.toFixed(3)} .*— current`));
     const json = JSON.parse((await runCli(['--data-dir', lib, 'status', '--json'])).stdout) as LibraryStatus;
     expect(json.calibration).toMatchObject({ inUse: true, stale: false, score: info.score, config: info.config });
-  });
+  }, 180_000); // four CLI processes: slow on a busy 2-core machine
 
   it('the same seed gives the same calibration; a library that grows by >30% is flagged stale and re-calibrated in the background', async () => {
     const engine = await createEngine({ dataDir: lib });
