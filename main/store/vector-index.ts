@@ -37,12 +37,13 @@ const ROWS_PER_GRAPH = 250_000;
  * similarity). Chosen by bench/scale at 100k chunks (recall@10 against exact search over
  * 300 SciFact queries; latencies on 2 shared cores, load ~20, so pessimistic):
  *
- * | index (query settings)          | recall@10 | vector p50/p95 ms | build s | index MB |
- * | IVF-PQ 316 parts, 32 sub (np 20, rf 4) — the old default | 0.66 | 11.0 / 65.1 | see bench | small |
- * | IVF-PQ (np 40, rf 10)           | 0.83      | 11.4 / 37.5       |         |          |
- * | IVF-flat 316 parts (np 40)      | 0.99      | 9.4 / 64.0        |         |          |
- * | IVF-RQ 1 bit (np 40, rf 10)     | 0.97      | 10.4 / 45.5       |         |          |
- * | IVF-HNSW-SQ 1 part (ef 200)     | 0.98      | 6.6 / 24.4        | 222     | 57       |
+ * | index (query settings)                 | recall@10 | vector p50/p95 ms | build s | index MB |
+ * | IVF-PQ 316 parts, 32 sub (np 20, rf 4)  | 0.66      | 11.0 / 65.1       | 393     | 4.6      |
+ * | IVF-PQ (np 40, rf 10)                   | 0.83      | 11.4 / 37.5       |         |          |
+ * | IVF-flat 316 parts (np 40)              | 0.99      | 9.4 / 64.0        | 31      | 196      |
+ * | IVF-RQ 1 bit (np 40, rf 10)             | 0.97      | 10.4 / 45.5       | 38      | 8.3      |
+ * | IVF-HNSW-SQ 1 part (ef 200)             | 0.98      | 6.6 / 24.4        | 222     | 57       |
+ * | exact scan                              | 1         | 646 / 1285        |         |          |
  *
  * PQ codes cannot tell a passage's near variants apart even with refine; HNSW-SQ meets the
  * recall bar at the lowest latency, and its graph takes new rows incrementally on optimize
