@@ -13,8 +13,9 @@ import * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../main/embed/types';
 import { defaultFusion } from '../main/search/fusion';
 import { Searcher } from '../main/search/searcher';
+import { CHUNK_COLUMNS } from '../main/store/schema';
 import { chunkTableName, Store, type DocumentRecord } from '../main/store/store';
-import type { VectorQueryTuning } from '../main/store/vector-index';
+import { applyTuning, tuningFor, type VectorQueryTuning } from '../main/store/vector-index';
 import { percentile, round } from './common';
 import { buildScaledLibrary, loadPassagePool } from './library';
 import { INDEX_CONFIGS, tuningLabel } from './scale-configs';
@@ -89,12 +90,26 @@ async function profile(lanceDir: string, q: QueryFile, n: number, table: lancedb
     return [label, { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), mean: round(times.reduce((a, b) => a + b, 0) / times.length) }] as const;
   };
   const tuning = (await table.listIndices()).find((i) => i.columns.includes('vector'))?.indexType;
+  // Late materialisation: both retrievers return row ids and scores only; the chunk columns
+  // of the union are fetched in one take (what fusion needs first, what snippets need after).
+  const lateColumns = async (i: number) => {
+    const [t, v] = await Promise.all([
+      table.query().fullTextSearch(new lancedb.MatchQuery(texts[i], 'text')).select(['_score']).withRowId().limit(50).toArray(),
+      applyTuning(table.vectorSearch(Array.from(vec(i))).distanceType('cosine').select(['_distance']).withRowId().limit(50), tuningFor(tuning), 50).toArray(),
+    ]);
+    const ids = [...new Set([...t, ...v].map((r) => r._rowid as bigint))];
+    return table.takeRowIds(ids).select(CHUNK_COLUMNS).toArray();
+  };
   const stages = [
     await stat('text (50, all columns)', (i) => store.textSearch(new lancedb.MatchQuery(texts[i], 'text'), 50)),
     await stat('text (50, id+score)', (i) => table.query().fullTextSearch(new lancedb.MatchQuery(texts[i], 'text')).select(['id', '_score']).limit(50).toArray()),
     await stat('vector (50, all columns)', (i) => store.vectorSearch(vec(i), 50)),
     await stat('vector (10, all columns)', (i) => store.vectorSearch(vec(i), 10)),
+    await stat('vector (50, id+distance)', (i) => applyTuning(table.vectorSearch(Array.from(vec(i))).distanceType('cosine').select(['id', '_distance']).limit(50), tuningFor(tuning), 50).toArray()),
     await stat('text + vector in parallel', (i) => Promise.all([store.textSearch(new lancedb.MatchQuery(texts[i], 'text'), 50), store.vectorSearch(vec(i), 50)])),
+    await stat('late columns: ids in parallel, then one take', lateColumns),
+    await stat('text + vector in parallel (again)', (i) => Promise.all([store.textSearch(new lancedb.MatchQuery(texts[i], 'text'), 50), store.vectorSearch(vec(i), 50)])),
+    await stat('late columns (again)', lateColumns),
   ];
   const hybrid = await hybridFigures(store, q, n);
   store.close();
