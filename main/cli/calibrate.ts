@@ -8,13 +8,13 @@ const STAGES = { sample: 'sampling passages', retrieve: 'retrieving candidates',
 export const calibrateCommand: Command = {
   name: 'calibrate',
   summary: 'Tune hybrid-search fusion weights on this library (no relevance judgements needed)',
-  usage: 'quarry calibrate [--sample N] [--seed S] [--builder sentence|keyterms|masked|mixed] [--json]',
+  usage: 'quarry calibrate [--sample N] [--seed S] [--builder masked|sentence|keyterms|mixed] [--json]',
   details:
     'Samples passages, builds a query from each (default: one of its sentences with its rarest words\n' +
-    'removed, as if described in other words), and measures which\n' +
-    'fusion setting (min-max or RRF, dense weight 0..1) finds the source document best. The result is\n' +
-    'stored with the index and becomes the default fusion for the current embedder; `quarry status`\n' +
-    'shows it. Settings within noise of the best are resolved toward lexical search.',
+    'removed, as if described in other words), and measures which fusion setting (min-max or RRF,\n' +
+    'dense weight 0..1) finds the source document best. The result is stored with the index and\n' +
+    'becomes the default fusion for the current embedder; `quarry status` shows it. Settings within\n' +
+    'two standard errors of the best are resolved toward lexical search.',
   options: {
     sample: { type: 'string' },
     seed: { type: 'string' },
