@@ -68,6 +68,8 @@ export async function gateCommand({ dataDir, values, io }: CommandContext): Prom
   const cacheDir = path.resolve(values.cache === undefined ? (process.env.QUARRY_EVAL_CACHE ?? path.join(dataDir, 'eval', 'embed-cache')) : String(values.cache));
 
   const ds = await loadBeir(datasetDir, split);
+  // A copy of the dataset elsewhere is still the baseline's dataset: the corpus fingerprint, not
+  // the folder name, decides whether the two can be compared.
   const bar = new ProgressBar(io.err);
   // A fresh index every time: the gate must measure today's chunking and indexing, not a cached
   // index built by older code. Only embeddings are reused, keyed by model and text hash, so a
@@ -88,7 +90,7 @@ export async function gateCommand({ dataDir, values, io }: CommandContext): Prom
     await rm(tmp, { recursive: true, force: true });
   }
   const git = await gitState(process.cwd());
-  const run = toRunFile(result, { name: autoRunName(`gate-${datasetName}`, split, 'default'), dataset: path.basename(datasetDir), corpusKey: corpusKey(ds), documents: ds.corpus.length, split, ...git, indexSeconds });
+  const run = toRunFile(result, { name: autoRunName(`gate-${datasetName}`, split, 'default'), dataset: baseline?.dataset ?? path.basename(datasetDir), corpusKey: corpusKey(ds), documents: ds.corpus.length, split, ...git, indexSeconds });
   const saved = values['no-save'] ? undefined : await saveRun(runsDir(dataDir), run);
   const timing = { indexSeconds, querySeconds: Math.round(result.tookMs / 100) / 10, cache, cacheDir, loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100) };
 

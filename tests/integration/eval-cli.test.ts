@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
@@ -84,7 +84,10 @@ describe('quarry eval: saved runs, comparison reports, the quality gate', () => 
     const written = JSON.parse(await readFile(baseline, 'utf8'));
     expect(written).toMatchObject({ dataset: 'tiny', split: 'test', queries: 12, tolerance: 0.01, note: 'test baseline', config: { mode: 'hybrid', embedder: 'use-512' } });
 
-    const pass = await runCli([...common, '--json']);
+    // A copy of the dataset under another folder name is still the baseline's dataset.
+    const copy = path.join(dir, 'tiny-copy');
+    await cp(data, copy, { recursive: true });
+    const pass = await runCli([...common.map((a) => (a === data ? copy : a)), '--json']);
     expect(pass.code, pass.stderr).toBe(0);
     const verdict = JSON.parse(pass.stdout);
     expect(verdict).toMatchObject({ pass: true, baseline: written['ndcg@10'], measured: written['ndcg@10'], delta: 0, configChanges: [] });
