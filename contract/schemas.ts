@@ -102,12 +102,12 @@ export const SearchResult = z.object({
 export type SearchResult = z.infer<typeof SearchResult>;
 
 /** Why reranking did or did not change the order (stable codes: the UI and scripts match on them). */
-export const RerankReason = z.enum(['applied', 'model-missing', 'load-failed', 'loading', 'budget', 'invalid-scores', 'failed', 'too-few']);
+export const RerankReason = z.enum(['applied', 'partial', 'model-missing', 'load-failed', 'loading', 'budget', 'invalid-scores', 'failed', 'too-few']);
 export type RerankReason = z.infer<typeof RerankReason>;
 
 /** What reranking did for one query: present whenever it was asked for. */
 export const RerankInfo = z.object({
-  /** False: the results are in the fused order, and `reason` says why. */
+  /** False: the results are in the fused order, and `reason` says why. 'partial': only the top `candidates` were reranked in time. */
   applied: z.boolean(),
   reason: RerankReason,
   /** The reranker model (manifest id or folder name). */

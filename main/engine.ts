@@ -129,7 +129,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     };
     const rerankSettings: RerankSettings = { ...settings.rerank, ...opts.rerank };
     const rerank = rerankSettings.model
-      ? rerankerSetup({ ...rerankSettings, model: rerankSettings.model }, { modelsDir: path.join(dataDir, 'models') })
+      ? rerankerSetup(
+          { ...rerankSettings, model: rerankSettings.model },
+          // onnxruntime's addon loads in one thread per process: next to a transformers.js
+          // embedder (main thread) the reranker must run there too.
+          { modelsDir: path.join(dataDir, 'models'), thread: [configured, serving].some((e) => e.info.kind === 'transformers') ? 'main' : 'worker' },
+        )
       : undefined;
     const searcher = new Searcher({ store, embedder, docs: () => catalog, fusion, reranker: () => rerank });
     const calibration = await CalibrationManager.create({

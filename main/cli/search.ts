@@ -111,7 +111,7 @@ export function parseRefinements(values: Record<string, unknown>): {
 function refinementNote(res: SearchResults): string {
   const parts: string[] = [];
   const r = res.rerank;
-  if (r?.applied) parts.push(`reranked ${r.candidates} by ${r.model} in ${r.tookMs} ms`);
+  if (r?.applied) parts.push(`reranked ${r.candidates}${r.reason === 'partial' ? ' (all the budget allowed)' : ''} by ${r.model} in ${r.tookMs} ms`);
   else if (r) parts.push(`not reranked (${r.reason}${r.message ? `: ${r.message}` : ''})`);
   if (res.diversity) parts.push(`diversified: lambda ${res.diversity.lambda}, ${res.diversity.pageCap || 'no'} per-page cap, ${res.diversity.changed} moved`);
   return parts.length ? ` · ${parts.join(' · ')}` : '';

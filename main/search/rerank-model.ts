@@ -1,11 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { RerankSettings } from '../config';
 import { loadManifest, type ModelEntry, type ModelManifest } from '../embed/manifest';
 import { requireInstalled } from '../embed/models';
 import { looksLikePath, ONNX_FILE } from '../embed/transformers';
 import { QuarryError } from '../util/errors';
+import { spawnModuleWorker } from '../util/worker';
 import type { Reranker, RerankerSetup, RerankScoreOptions } from './rerank';
+import { openRerankSession, type RerankSession } from './rerank-session';
+import type { RerankWorkerRequest, RerankWorkerResponse } from './rerank-worker';
 
 type Dtype = NonNullable<ModelEntry['dtype']>;
 
@@ -18,40 +22,116 @@ export interface TransformersRerankerOptions {
   manifest?: ModelManifest;
   /** For a local folder (a manifest entry brings its own); default fp32. */
   dtype?: Dtype;
-  /** Pairs per ONNX call; the event loop gets a turn between calls (default 8). */
+  /** Pairs per ONNX call; the budget is checked between calls (default 4). */
   batchSize?: number;
   /** Token limit per (query, passage) pair, capped by the model's own (default 512). */
   maxLength?: number;
   /** Unload the session after this long without a call (ms, default 5 minutes). */
   idleMs?: number;
+  /**
+   * 'worker' (default): the process's reranker thread, so searches stay responsive and the
+   * budget's timer can fire mid-batch. 'main': this thread — for a process whose main thread
+   * already loaded onnxruntime (a transformers.js embedder), since the addon loads in one thread
+   * per process only; a batch then blocks the event loop, and the budget is checked between batches.
+   */
+  thread?: 'worker' | 'main';
 }
 
-// transformers.js' typings are far broader than what is used here: a tokenizer call and a forward pass.
-interface TensorLike {
-  data: ArrayLike<number | bigint> & { [i: number]: number | bigint };
-  dims: number[];
-}
-type Encoded = Record<string, TensorLike>;
-interface Tokenizer {
-  (text: string[], opts: { text_pair: string[]; padding: boolean; truncation: boolean; max_length: number }): Encoded;
-  sep_token_id?: number;
-  model_max_length?: number;
-}
-interface Classifier {
-  (inputs: Encoded): Promise<{ logits: TensorLike }>;
-  dispose(): Promise<unknown>;
-  config?: { max_position_embeddings?: number };
-}
-interface Loaded {
-  tokenizer: Tokenizer;
-  model: Classifier;
-  maxLength: number;
+interface Pending {
+  resolve(r: RerankWorkerResponse): void;
+  reject(e: unknown): void;
 }
 
-/** Passages are cut to this many characters per allowed token before tokenising: a chunk never needs more. */
-const CHARS_PER_TOKEN = 8;
-/** The query keeps at most this share of the pair's tokens; the passage gets the rest. */
-const QUERY_SHARE = 0.25;
+type Request = RerankWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+/**
+ * The one reranker thread of this process. One, and never ended: onnxruntime-node's addon
+ * registers itself once per process, so a second thread (or a restarted one) that loads it fails
+ * with "Module did not self-register". Idle models are unloaded inside it instead.
+ */
+let host: { worker: Worker; pending: Map<number, Pending>; nextId: number } | undefined;
+
+function hostRequest(msg: Request): Promise<RerankWorkerResponse> {
+  if (!host) {
+    const worker = spawnModuleWorker(import.meta.url, 'rerank-worker');
+    const h = { worker, pending: new Map<number, Pending>(), nextId: 1 };
+    worker.on('message', (r: RerankWorkerResponse) => {
+      const p = h.pending.get(r.id);
+      h.pending.delete(r.id);
+      if (h.pending.size === 0) worker.unref();
+      p?.resolve(r);
+    });
+    const gone = (e: unknown): void => {
+      if (host === h) host = undefined;
+      const pending = [...h.pending.values()];
+      h.pending.clear();
+      for (const p of pending) p.reject(e);
+    };
+    worker.on('error', gone);
+    worker.on('exit', (code) => gone(new Error(`the reranker worker exited with code ${code}`)));
+    // An idle thread must not keep the process alive.
+    worker.unref();
+    host = h;
+  }
+  const h = host;
+  const id = h.nextId++;
+  return new Promise<RerankWorkerResponse>((resolve, reject) => {
+    h.pending.set(id, { resolve: (r) => ('error' in r ? reject(new Error(r.error)) : resolve(r)), reject });
+    h.worker.ref(); // busy: keep the process alive until the answer
+    h.worker.postMessage({ ...msg, id } as RerankWorkerRequest);
+  });
+}
+
+/** Where a model runs: the shared reranker thread, or this thread (see TransformersRerankerOptions.thread). */
+interface Backend {
+  load(): Promise<number>;
+  score(query: string, passages: string[]): Promise<number[]>;
+  unload(): Promise<void>;
+}
+
+function workerBackend(folder: string, dtype: string, maxLength: number): Backend {
+  const key = `${folder}\0${dtype}\0${maxLength}`;
+  return {
+    async load() {
+      const r = await hostRequest({ type: 'load', key, folder, dtype, maxLength });
+      if (!('maxLength' in r)) throw new Error('the reranker worker answered out of turn');
+      return r.maxLength;
+    },
+    async score(query, passages) {
+      const r = await hostRequest({ type: 'score', key, query, passages });
+      if (!('scores' in r)) throw new Error('the reranker worker answered out of turn');
+      return r.scores;
+    },
+    async unload() {
+      if (host) await hostRequest({ type: 'unload', key }).catch(() => undefined);
+    },
+  };
+}
+
+function mainThreadBackend(folder: string, dtype: string, maxLength: number): Backend {
+  let session: Promise<RerankSession> | undefined;
+  return {
+    async load() {
+      session ??= openRerankSession(folder, dtype, maxLength).catch((e: unknown) => {
+        session = undefined;
+        throw e;
+      });
+      return (await session).maxLength;
+    },
+    async score(query, passages) {
+      if (!session) throw new Error('The reranker model is not loaded.');
+      const scores = await (await session).score(query, passages);
+      // The forward pass blocked this thread: give queued events a turn before the next batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return scores;
+    },
+    async unload() {
+      const s = session;
+      session = undefined;
+      await (await s?.catch(() => undefined))?.dispose();
+    },
+  };
+}
 
 /**
  * A cross-encoder run by `@huggingface/transformers` (ONNX): AutoTokenizer +
@@ -59,10 +139,12 @@ const QUERY_SHARE = 0.25;
  * manifest models arrive through `quarry models pull` (resume, checksums), never through
  * transformers.js. Loads once on first use and unloads after `idleMs` without calls.
  *
- * Runs in-process: the ONNX forward pass runs on onnxruntime's own threads and does not block
- * the event loop; tokenising does, so pairs go in small batches with a turn for other events
- * between them (bench/rerank.ts measures the longest event-loop stall). Calls are serialised:
- * a query waiting behind another spends its own budget, which is what a budget is for.
+ * The model runs in a worker thread: onnxruntime-node runs a forward pass synchronously on the
+ * calling thread, and in-process a MiniLM-sized model stalled the event loop for seconds
+ * (bench/rerank.ts), so no timer — the budget's included — could fire. Pairs go in small
+ * batches in rank order: the budget is checked between batches, and the batches done when it
+ * runs out are the best-ranked candidates. Calls are serialised: a query waiting behind
+ * another spends its own budget, which is what a budget is for.
  *
  * @example
  * const r = await TransformersReranker.create({ model: 'ms-marco-minilm-l-6-v2', modelsDir });
@@ -70,7 +152,8 @@ const QUERY_SHARE = 0.25;
  */
 export class TransformersReranker implements Reranker {
   readonly id: string;
-  private session?: Promise<Loaded>;
+  private readonly backend: Backend;
+  private session?: Promise<number>;
   private ready = false;
   private chain: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
@@ -86,9 +169,10 @@ export class TransformersReranker implements Reranker {
     opts: TransformersRerankerOptions,
   ) {
     this.id = id;
-    this.batchSize = Math.max(1, opts.batchSize ?? 8);
+    this.batchSize = Math.max(1, opts.batchSize ?? 4);
     this.maxLength = Math.max(16, opts.maxLength ?? 512);
     this.idleMs = Math.max(1000, opts.idleMs ?? 300_000);
+    this.backend = (opts.thread === 'main' ? mainThreadBackend : workerBackend)(folder, dtype, this.maxLength);
   }
 
   /**
@@ -150,52 +234,33 @@ export class TransformersReranker implements Reranker {
   }
 
   private async run(query: string, passages: string[], opts: RerankScoreOptions): Promise<number[]> {
-    const { tokenizer, model, maxLength } = await this.open();
-    const q = query.slice(0, Math.floor(maxLength * QUERY_SHARE * CHARS_PER_TOKEN));
-    const cap = maxLength * CHARS_PER_TOKEN;
-    const texts = passages.map((p) => p.slice(0, cap));
-    // Similar lengths batched together pad less: the model's cost grows with the longest row.
-    const order = texts.map((_, i) => i).sort((a, b) => texts[a].length - texts[b].length);
-    const out = new Array<number>(texts.length);
-    for (let i = 0; i < order.length; i += this.batchSize) {
+    await this.open();
+    const out: number[] = [];
+    for (let i = 0; i < passages.length; i += this.batchSize) {
       if (opts.signal?.aborted) throw new QuarryError('CANCELLED', 'Reranking was cancelled.');
       if (opts.deadline !== undefined && performance.now() > opts.deadline) {
         throw new QuarryError('TIMEOUT', `Reranking ran past its time budget after ${i} of ${passages.length} passages.`);
       }
-      const ids = order.slice(i, i + this.batchSize);
-      const batch = ids.map((j) => texts[j]);
-      const encoded = tokenizer(new Array<string>(batch.length).fill(q), { text_pair: batch, padding: true, truncation: true, max_length: maxLength });
-      if (tokenizer.sep_token_id !== undefined) endWithSeparator(encoded, tokenizer.sep_token_id);
-      const { logits } = await model(encoded);
-      relevance(logits, batch.length).forEach((s, r) => (out[ids[r]] = s));
-      // Tokenising is synchronous: let queued events (other requests, UI messages) run between batches.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      out.push(...(await this.backend.score(query, passages.slice(i, i + this.batchSize))));
+      opts.onProgress?.(out.slice());
     }
     return out;
   }
 
-  private open(): Promise<Loaded> {
-    this.session ??= (async (): Promise<Loaded> => {
-      // Loaded lazily: onnxruntime-node is a large native addon that most searches never need.
-      const { env, AutoTokenizer, AutoModelForSequenceClassification } = await import('@huggingface/transformers');
-      // Never let transformers.js reach the hub: files come from a local folder (absolute path).
-      env.allowRemoteModels = false;
-      env.allowLocalModels = true;
-      const [tokenizer, model] = await Promise.all([
-        AutoTokenizer.from_pretrained(this.folder, { local_files_only: true }) as unknown as Promise<Tokenizer>,
-        AutoModelForSequenceClassification.from_pretrained(this.folder, { dtype: this.dtype, local_files_only: true }) as unknown as Promise<Classifier>,
-      ]);
-      const positions = model.config?.max_position_embeddings ?? readPositions(this.folder);
-      const maxLength = Math.min(this.maxLength, tokenizer.model_max_length ?? Infinity, positions ?? Infinity);
-      this.ready = true;
-      return { tokenizer, model, maxLength };
-    })().catch((e: unknown) => {
-      this.session = undefined;
-      throw new QuarryError('EMBEDDER_UNAVAILABLE', `The reranker in ${this.folder} could not be loaded: ${e instanceof Error ? e.message : String(e)}`, {
-        hint: 'Pull the model again, or choose another reranker in Settings.',
-        cause: e,
+  private open(): Promise<number> {
+    this.session ??= this.backend
+      .load()
+      .then((maxLength) => {
+        this.ready = true;
+        return maxLength;
+      })
+      .catch((e: unknown) => {
+        this.session = undefined;
+        throw new QuarryError('EMBEDDER_UNAVAILABLE', `The reranker in ${this.folder} could not be loaded: ${e instanceof Error ? e.message : String(e)}`, {
+          hint: 'Pull the model again, or choose another reranker in Settings.',
+          cause: e,
+        });
       });
-    });
     return this.session;
   }
 
@@ -208,57 +273,12 @@ export class TransformersReranker implements Reranker {
     this.idleTimer.unref();
   }
 
+  /** Frees the model's memory; the next call loads it again. */
   private async unload(): Promise<void> {
-    const session = this.session;
+    const loaded = this.session;
     this.session = undefined;
     this.ready = false;
-    const loaded = await session?.catch(() => undefined);
-    await loaded?.model.dispose();
-  }
-}
-
-/**
- * transformers.js truncates a pair by cutting the end of the row, which drops the closing
- * [SEP] the model was trained with; put it back on every row that was cut.
- */
-export function endWithSeparator(encoded: Encoded, sepId: number): void {
-  const ids = encoded.input_ids;
-  const mask = encoded.attention_mask;
-  if (!ids || !mask || ids.dims.length !== 2) return;
-  const [rows, cols] = ids.dims;
-  const big = typeof ids.data[0] === 'bigint';
-  for (let r = 0; r < rows; r++) {
-    let last = -1;
-    for (let c = cols - 1; c >= 0; c--) {
-      if (Number(mask.data[r * cols + c]) !== 0) {
-        last = c;
-        break;
-      }
-    }
-    if (last < 0 || Number(ids.data[r * cols + last]) === sepId) continue;
-    ids.data[r * cols + last] = big ? BigInt(sepId) : sepId;
-  }
-}
-
-/**
- * One relevance score per row: the single logit of a regression head (MS MARCO cross-encoders,
- * bge-reranker), or for a two-class head the margin of "relevant" over "not relevant".
- */
-export function relevance(logits: TensorLike, rows: number): number[] {
-  const labels = logits.dims[logits.dims.length - 1] ?? 1;
-  const out: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const row = r * labels;
-    out.push(labels === 1 ? Number(logits.data[row]) : Number(logits.data[row + labels - 1]) - Number(logits.data[row]));
-  }
-  return out;
-}
-
-function readPositions(folder: string): number | undefined {
-  try {
-    return (JSON.parse(readFileSync(path.join(folder, 'config.json'), 'utf8')) as { max_position_embeddings?: number }).max_position_embeddings;
-  } catch {
-    return undefined;
+    if (loaded) await this.backend.unload();
   }
 }
 
@@ -270,14 +290,24 @@ function rerankerIds(manifest: ModelManifest): string {
  * The searcher's view of a configured reranker: the model is resolved on first use and again
  * after a failure (so a model pulled later starts working without a restart).
  */
-export function rerankerSetup(settings: RerankSettings & { model: string }, opts: { modelsDir: string; manifest?: ModelManifest }): RerankerSetup & { close(): Promise<void> } {
+export function rerankerSetup(
+  settings: RerankSettings & { model: string },
+  opts: { modelsDir: string; manifest?: ModelManifest; thread?: 'worker' | 'main' },
+): RerankerSetup & { close(): Promise<void> } {
   let created: Promise<TransformersReranker> | undefined;
   return {
     model: settings.model,
     budgetMs: settings.budgetMs,
     topN: settings.topN,
     get() {
-      created ??= TransformersReranker.create({ model: settings.model, modelsDir: opts.modelsDir, manifest: opts.manifest, maxLength: settings.maxLength, idleMs: settings.idleMs });
+      created ??= TransformersReranker.create({
+        model: settings.model,
+        modelsDir: opts.modelsDir,
+        manifest: opts.manifest,
+        maxLength: settings.maxLength,
+        idleMs: settings.idleMs,
+        thread: opts.thread,
+      });
       created.catch(() => (created = undefined));
       return created;
     },

@@ -6,6 +6,8 @@ export interface RerankScoreOptions {
   signal?: AbortSignal;
   /** `performance.now()` past which the reranker stops between batches (it throws TIMEOUT). */
   deadline?: number;
+  /** Called after each batch with the scores so far: a prefix of the passages, in order. */
+  onProgress?: (scores: number[]) => void;
 }
 
 /**
@@ -85,10 +87,12 @@ type Stage = 'resolve' | 'load' | 'score';
 
 /**
  * Re-scores the top `topN` candidates with the cross-encoder within `budgetMs` (waiting for the
- * model to load counts: an interactive search must not stall on it). On a missing model, a load
- * error, an overrun, a failure or non-finite scores the fused order stands and `info.reason`
- * says why; the model keeps loading in the background for the next query. An aborted signal
- * rejects with CANCELLED.
+ * model to load counts: an interactive search must not stall on it). When the budget runs out
+ * mid-way, the best-ranked candidates already scored are reordered among themselves
+ * (reason 'partial'). On a missing model, a load error, an overrun before two candidates were
+ * scored, a failure or non-finite scores the fused order stands and `info.reason` says why; the
+ * model keeps loading in the background for the next query. An aborted signal rejects with
+ * CANCELLED.
  */
 export async function rerankCandidates(query: string, candidates: RerankCandidate[], source: () => Promise<Reranker>, opts: RerankOptions): Promise<RerankOutcome> {
   const t0 = performance.now();
@@ -109,14 +113,30 @@ export async function rerankCandidates(query: string, candidates: RerankCandidat
 
   const deadline = t0 + opts.budgetMs;
   const texts = candidates.slice(0, n).map((c) => c.text);
+  let partial: number[] = [];
   const work = (async () => {
     const reranker = await source();
     modelId = reranker.id;
     stage = 'load';
     await reranker.load();
     stage = 'score';
-    return reranker.score(query, texts, { signal: opts.signal, deadline });
+    return reranker.score(query, texts, { signal: opts.signal, deadline, onProgress: (s) => (partial = s) });
   })();
+  const reordered = (scores: number[], reason: RerankReason, message?: string): RerankOutcome => {
+    const m = scores.length;
+    const { order, blended } = blend(candidates.slice(0, m), scores, opts.weight ?? RERANK_WEIGHT);
+    return {
+      order: [...order, ...identity.slice(m)],
+      modelScores: new Map(scores.map((s, i) => [i, s])),
+      blended,
+      info: { applied: true, reason, model: modelId, candidates: m, tookMs: elapsed(t0), ...(message ? { message } : {}) },
+    };
+  };
+  // Past the budget, the best-ranked candidates scored so far are still worth reordering.
+  const overBudget = (message?: string): RerankOutcome =>
+    partial.length >= 2 && partial.every(Number.isFinite)
+      ? reordered(partial, 'partial', `Only the top ${partial.length} of ${n} candidates were reranked within the ${opts.budgetMs} ms budget.`)
+      : fallback('budget', message ?? `Reranking took longer than its ${opts.budgetMs} ms budget; the fused order was kept.`);
   work.catch(() => undefined); // settles after a timeout too: never an unhandled rejection
 
   let timer: NodeJS.Timeout | undefined;
@@ -134,14 +154,14 @@ export async function rerankCandidates(query: string, candidates: RerankCandidat
     if (first === 'aborted') throw cancelled();
     if (first === 'overrun') {
       return stageNow() === 'score'
-        ? fallback('budget', `Reranking took longer than its ${opts.budgetMs} ms budget; the fused order was kept.`)
+        ? overBudget()
         : fallback('loading', `The reranker model was still loading after ${opts.budgetMs} ms; the fused order was kept.`);
     }
     scores = first;
   } catch (e) {
     if (opts.signal?.aborted || (e instanceof QuarryError && e.code === 'CANCELLED')) throw cancelled();
     const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof QuarryError && e.code === 'TIMEOUT') return fallback('budget', message);
+    if (e instanceof QuarryError && e.code === 'TIMEOUT') return overBudget(message);
     const failedAt = stageNow();
     if (failedAt === 'resolve') return fallback(e instanceof QuarryError && e.code === 'MODEL_MISSING' ? 'model-missing' : 'load-failed', message);
     return fallback(failedAt === 'load' ? 'load-failed' : 'failed', message);
@@ -153,14 +173,7 @@ export async function rerankCandidates(query: string, candidates: RerankCandidat
   if (scores.length !== n || scores.some((s) => !Number.isFinite(s))) {
     return fallback('invalid-scores', `The reranker gave ${scores.length} score(s) for ${n} passages, or scores that are not numbers; the fused order was kept.`);
   }
-  const { order, blended } = blend(candidates.slice(0, n), scores, opts.weight ?? RERANK_WEIGHT);
-  const modelScores = new Map(scores.map((s, i) => [i, s]));
-  return {
-    order: [...order, ...identity.slice(n)],
-    modelScores,
-    blended,
-    info: { applied: true, reason: 'applied', model: modelId, candidates: n, tookMs: elapsed(t0) },
-  };
+  return reordered(scores, 'applied');
 }
 
 /**

@@ -31,7 +31,7 @@ describe('quarry search --rerank / --mmr', () => {
     const text = await runCli(['--data-dir', lib, 'search', 'pump pressure', '-k', '4', '--reranker', model, '--rerank-budget', '5000', '--mmr', '0.5']);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/reranked \d+ by synthetic-bert-rerank in [\d.]+ ms · diversified: lambda 0.5, 2 per-page cap/);
-  });
+  }, 180_000); // two CLI processes that each start the reranker thread: slow on a busy 2-core machine
 
   it('says why it did not rerank, and checks its numbers', async () => {
     const missing = JSON.parse((await runCli(['--data-dir', lib, 'search', 'pump', '--rerank', '--json'])).stdout);

@@ -84,14 +84,15 @@ describe('search with the stand-in cross-encoder', () => {
 
   it('reranks by default once a model is configured (the contract path)', async () => {
     const res = await engine.handlers['search.query'](parse({ query: QUERY, k: 5 }));
-    expect(res.rerank?.reason).toMatch(/^(applied|budget)$/); // 300 ms on a shared 2-core machine
+    expect(res.rerank?.reason).toMatch(/^(applied|partial|budget)$/); // 300 ms on a shared 2-core machine
     expect(res.results).toHaveLength(5);
   });
 
   it('keeps the fused order and says so when the budget is exceeded', async () => {
     await engine.prepareReranker();
     const fused = await engine.searcher.search(parse({ query: QUERY, k: 10, rerank: false }));
-    const res = await engine.searcher.search(parse({ query: QUERY, k: 10 }), { rerankBudgetMs: 1 });
+    // A zero budget is spent before the first batch (a 1 ms one may already see a batch scored: 'partial').
+    const res = await engine.searcher.search(parse({ query: QUERY, k: 10 }), { rerankBudgetMs: 0 });
     expect(res.rerank).toMatchObject({ applied: false, reason: 'budget' });
     expect(res.rerank?.tookMs).toBeLessThan(250);
     expect(res.results.map((r) => r.chunkId)).toEqual(fused.results.map((r) => r.chunkId));

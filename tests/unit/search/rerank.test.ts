@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blend, rerankCandidates, type Reranker } from '../../../main/search/rerank';
-import { endWithSeparator, relevance } from '../../../main/search/rerank-model';
+import { endWithSeparator, relevance } from '../../../main/search/rerank-session';
 import { QuarryError } from '../../../main/util/errors';
 
 const cands = [
@@ -77,6 +77,25 @@ describe('rerankCandidates', () => {
     const out = await rerankCandidates('q', cands, slow, { budgetMs: 30, topN: 4 });
     expect(out.info).toMatchObject({ applied: false, reason: 'budget' });
     expect(performance.now() - t0).toBeLessThan(400);
+  });
+
+  it('reorders the best-ranked candidates it scored when the budget runs out mid-way', async () => {
+    const r: Reranker = {
+      id: 'batches',
+      loaded: true,
+      load: async () => undefined,
+      async score(_q, passages, o) {
+        o?.onProgress?.([1, 2]); // the first batch: candidates 0 and 1
+        await new Promise((res) => setTimeout(res, 500)); // the second never finishes in time
+        return passages.map(() => 0);
+      },
+      close: async () => undefined,
+    };
+    const out = await rerankCandidates('q', cands, async () => r, { budgetMs: 40, topN: 4, weight: 1 });
+    expect(out.info).toMatchObject({ applied: true, reason: 'partial', candidates: 2 });
+    expect(out.info.message).toContain('top 2 of 4');
+    expect(out.order).toEqual([1, 0, 2, 3]);
+    expect([...out.modelScores.keys()]).toEqual([0, 1]);
   });
 
   it('rejects with CANCELLED on an aborted signal', async () => {
