@@ -23,6 +23,7 @@ export default defineConfig({
           'engine-host': path.join(root, 'electron', 'engine-host.ts'),
           'use-worker': path.join(root, 'main', 'embed', 'use-worker.ts'),
           'pdf-worker': path.join(root, 'main', 'ingest', 'pdf-worker.ts'),
+          'rerank-worker': path.join(root, 'main', 'search', 'rerank-worker.ts'),
         },
       },
     },

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const all = ['pdf-extract', 'embed', 'ingest', 'search-during-ingest', 'search-latency', 'scifact', 'calibration', 'answer', 'answer-latency', 'ui', 'ui-browser'];
+const all = ['pdf-extract', 'embed', 'ingest', 'search-during-ingest', 'search-latency', 'scifact', 'calibration', 'rerank', 'diversity', 'answer', 'answer-latency', 'ui', 'ui-browser'];
 // Run only when named: building a 100k-chunk library and five vector indexes takes tens of minutes;
 // ingesting 10,000 files with the default embedder takes hours (ingest-10k --files 500 for a sample).
 const heavy = ['scale', 'ingest-10k'];
