@@ -29,20 +29,58 @@ export function highlightTerms(query: string): string[] {
   return [...new Set(words.filter((w) => !STOP_WORDS.has(w) && (w.length > 1 || /\d/.test(w))).map(stem))];
 }
 
-/** Whether document word `w` (lower-case) is a form of query term `t`. */
-function matchesTerm(w: string, t: string): boolean {
-  if ((t.length >= 3 ? w.startsWith(t) : w === t) || stem(w) === t) return true;
-  if (/\p{Script=Arabic}/u.test(t)) return arabicLightStem(fold(w)) === arabicLightStem(fold(t));
-  if (/\p{Script=Cyrillic}/u.test(t)) {
+/** A query term with what matching it needs, worked out once per query. */
+interface Term {
+  t: string;
+  prefix: boolean;
+  arabic?: string;
+  cyrillic?: string;
+}
+
+function compileTerm(t: string): Term {
+  const term: Term = { t, prefix: t.length >= 3 };
+  if (/\p{Script=Arabic}/u.test(t)) term.arabic = arabicLightStem(fold(t));
+  else if (/\p{Script=Cyrillic}/u.test(t)) term.cyrillic = fold(t);
+  return term;
+}
+
+/** Whether document word `w` (lower-case, `stemmed` its stem) is a form of query term `term`. */
+function matchesTerm(w: string, stemmed: string, term: Term): boolean {
+  const { t } = term;
+  if ((term.prefix ? w.startsWith(t) : w === t) || stemmed === t) return true;
+  if (term.arabic !== undefined) return arabicLightStem(fold(w)) === term.arabic;
+  if (term.cyrillic !== undefined) {
     // Russian inflects by ending: "прочностью" is "прочность". A shared stem of all but the
     // last three letters (at least four) is a good enough guess for marking, not for ranking.
     const a = fold(w);
-    const b = fold(t);
+    const b = term.cyrillic;
     let k = 0;
     while (k < a.length && k < b.length && a[k] === b[k]) k++;
     return k >= 4 && k >= Math.max(a.length, b.length) - 3;
   }
   return false;
+}
+
+/** What marking a query needs, shared by every result of one search. */
+interface CompiledQuery {
+  exact: RegExp[];
+  terms: Term[];
+  pieces: string[];
+}
+
+// A search makes up to k snippets for one query: compile it once (a one-entry cache).
+let lastQuery: { key: string; compiled: CompiledQuery } | undefined;
+
+function compileQuery(query: string, exact: string[]): CompiledQuery {
+  const key = `${query}\u0000${exact.join('\u0000')}`;
+  if (lastQuery?.key === key) return lastQuery.compiled;
+  const compiled = {
+    exact: exact.map((unit) => new RegExp(exactPattern(unit).source, 'giu')),
+    terms: highlightTerms(query).map(compileTerm),
+    pieces: unspacedPieces(query),
+  };
+  lastQuery = { key, compiled };
+  return compiled;
 }
 
 export interface Snippet {
@@ -55,41 +93,30 @@ export interface Snippet {
  * [start,end) spans (within the returned snippet, markers included) listed for highlighting.
  */
 export function makeSnippet(text: string, query: string, exact: string[], width = 240): Snippet {
+  const q = compileQuery(query, exact);
   const spans: [number, number][] = [];
-  for (const unit of exact) {
-    const re = new RegExp(exactPattern(unit).source, 'giu');
+  for (const re of q.exact) {
+    re.lastIndex = 0;
     for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
   }
-  const terms = highlightTerms(query);
-  if (terms.length) {
+  if (q.terms.length) {
     for (const r of wordRuns(text)) {
       if (r.cls !== 'other') continue;
       const w = r.word.toLowerCase();
-      if (terms.some((t) => matchesTerm(w, t))) spans.push([r.start, r.end]);
+      const stemmed = stem(w);
+      if (q.terms.some((t) => matchesTerm(w, stemmed, t))) spans.push([r.start, r.end]);
     }
   }
   // CJK and Thai…: mark each query bigram or dictionary word where it occurs; overlapping
   // bigrams merge, so a matched run is marked whole and a partial match only where it matches.
-  const pieces = unspacedPieces(query);
-  if (pieces.length) {
+  if (q.pieces.length) {
     const f = foldWithMap(text);
-    for (const p of pieces) {
+    for (const p of q.pieces) {
       for (let at = f.text.indexOf(p); at !== -1; at = f.text.indexOf(p, at + 1)) spans.push([f.starts[at], f.ends[at + p.length - 1]]);
     }
   }
   const merged = mergeSpans(spans);
-  // Choose the window start that covers the most matches (exact ones count triple).
-  let bestStart = 0;
-  let bestScore = -1;
-  for (const [s] of merged) {
-    const start = Math.max(0, s - 40);
-    let score = 0;
-    for (const [a, b] of merged) if (a >= start && b <= start + width) score += spanWeight(text.slice(a, b), exact);
-    if (score > bestScore) {
-      bestScore = score;
-      bestStart = start;
-    }
-  }
+  const bestStart = bestWindowStart(merged, merged.map(([a, b]) => spanWeight(text.slice(a, b), exact)), width);
   let start = bestStart;
   let end = Math.min(text.length, start + width);
   // Snap to word boundaries.
@@ -130,6 +157,31 @@ function spanWeight(s: string, exact: string[]): number {
 
 function isExact(s: string, exact: string[]): boolean {
   return exact.some((u) => exactPattern(u).test(s));
+}
+
+/**
+ * The window start (40 characters before some span) whose window [start, start + width) holds
+ * the greatest weight of whole spans; the first such start on ties. Spans are merged, so sorted
+ * and disjoint: both window edges only move right, and one pass with prefix sums finds it.
+ */
+function bestWindowStart(spans: [number, number][], weights: number[], width: number): number {
+  const sums = [0];
+  for (const w of weights) sums.push(sums[sums.length - 1] + w);
+  let bestStart = 0;
+  let bestScore = -1;
+  let first = 0; // first span starting at or after the window start
+  let past = 0; // first span ending after the window end
+  for (const [s] of spans) {
+    const start = Math.max(0, s - 40);
+    while (first < spans.length && spans[first][0] < start) first++;
+    while (past < spans.length && spans[past][1] <= start + width) past++;
+    const score = past > first ? sums[past] - sums[first] : 0;
+    if (score > bestScore) {
+      bestScore = score;
+      bestStart = start;
+    }
+  }
+  return bestStart;
 }
 
 function mergeSpans(spans: [number, number][]): [number, number][] {

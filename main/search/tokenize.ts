@@ -194,10 +194,21 @@ export interface WordRun {
   cls: ScriptClass;
 }
 
+/** Whether every UTF-16 unit of `s` is below Thai (U+0E00), where scriptClass() is 'other'. */
+function belowThai(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x0e00) return false;
+  return true;
+}
+
 /** Word runs of `text`, split where the script class changes ("LPG충전소" → "LPG", "충전소"). */
 export function wordRuns(text: string): WordRun[] {
   const runs: WordRun[] = [];
   for (const m of text.matchAll(WORD_RE)) {
+    // Most words are all below Thai: one run of class 'other', without a per-character walk.
+    if (belowThai(m[0])) {
+      runs.push({ word: m[0], start: m.index, end: m.index + m[0].length, cls: 'other' });
+      continue;
+    }
     let start = m.index;
     let cls: ScriptClass | undefined;
     let pos = m.index;
