@@ -120,7 +120,7 @@ export function renderHtml(c: Comparison, opts: { generatedAt?: string } = {}): 
     ),
   );
   body.push('<h2>Quality per configuration</h2>');
-  body.push(groupedBarChart(METRICS.map((m) => METRIC_NAMES[m]), c.runs.map((r) => ({ name: r.name, values: METRICS.map((m) => r.aggregates[m]) })), 'nDCG@10, Recall@100 and MRR@10 per run'));
+  body.push(groupedBarChart(METRICS.map((m) => METRIC_NAMES[m]), c.runs.map((r) => ({ name: r.name, values: METRICS.map((m) => r.aggregates[m]) })), 'nDCG@10, Recall@100 and MRR@10'));
   body.push(`<h2>Per-query wins and losses against ${escapeXml(base.name)}</h2>`);
   body.push(htmlTable(['run', 'mean Δ nDCG@10', 'wins', 'losses', 'ties', 'sign test p', 'randomisation p'], pairSummaryRows(c).map((r, i) => [c.pairs[i].other, ...r.slice(1)]), 1));
   body.push('<p class="note">p-values are two-sided: the exact sign test over wins and losses, and a paired randomisation test of the mean difference (10,000 sign flips, fixed seed).</p>');

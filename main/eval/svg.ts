@@ -29,7 +29,7 @@ export function groupedBarChart(groups: readonly string[], series: readonly { na
   const top = 34;
   const plotH = 220;
   const legendH = 20 * series.length + 10;
-  const width = Math.max(360, left + groups.length * groupW + 20);
+  const width = Math.max(440, left + groups.length * groupW + 20);
   const height = top + plotH + 30 + legendH;
   const y = (v: number): number => top + plotH - Math.max(0, Math.min(1, v)) * plotH;
   const parts: string[] = [
@@ -99,8 +99,8 @@ export function deltaChart(deltas: readonly { qid: string; delta: number }[], ti
 
 /** A text bar for Markdown and terminals: `value` on a 0–1 scale as block characters. */
 export function textBar(value: number, width = 30): string {
-  const cells = Math.max(0, Math.min(1, value)) * width;
-  const full = Math.floor(cells);
-  const partial = ' ▏▎▍▌▋▊▉'[Math.round((cells - full) * 8)] ?? '';
-  return ('█'.repeat(full) + (full < width ? partial : '')).trimEnd();
+  // Whole eighths of a cell, rounded once, so 0.6999 never draws shorter than 0.6934.
+  const eighths = Math.round(Math.max(0, Math.min(1, value)) * width * 8);
+  const full = Math.floor(eighths / 8);
+  return '█'.repeat(full) + (eighths % 8 ? ' ▏▎▍▌▋▊▉'[eighths % 8] : '');
 }

@@ -50,5 +50,9 @@ describe('comparison reports', () => {
     expect(textBar(0, 10)).toBe('');
     expect(textBar(0.5, 10)).toBe('█████');
     expect(textBar(2, 4)).toBe('████');
+    // Rounding to the next whole cell must not make a larger value draw shorter.
+    expect(textBar(0.6999, 40)).toBe('█'.repeat(28));
+    expect(textBar(0.6934, 40)).toBe('█'.repeat(27) + '▊');
+    expect(textBar(0.7, 10)).toBe('███████');
   });
 });
