@@ -61,8 +61,9 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 /**
  * Writes `files` documents into `dir`: `corpusShare` of them (default 2.5%) are copies of the
- * shared corpus (cycling through it, so a 10,000-file folder holds every corpus document at
- * least once), the rest are generated, 1–6 abstracts each, in 100-file sub-folders.
+ * shared corpus (spread over it, or cycling through it when there are more copies than corpus
+ * files, so a 10,000-file folder holds every corpus document at least once), the rest are
+ * generated, 1–6 abstracts each, in 100-file sub-folders.
  */
 export async function generateMixedFolder(dir: string, opts: { files: number; seed?: number; corpusShare?: number; abstracts?: Abstract[]; excludeCorpus?: (file: string) => boolean }): Promise<MixedFolder> {
   const abstracts = opts.abstracts ?? (await loadAbstracts());
@@ -78,7 +79,9 @@ export async function generateMixedFolder(dir: string, opts: { files: number; se
     const sub = path.join(dir, `d${String(Math.floor(i / 100)).padStart(3, '0')}`);
     if (i % 100 === 0) await mkdir(sub, { recursive: true });
     if (i < nCorpus && corpus.length > 0) {
-      const src = corpus[i % corpus.length];
+      // Fewer copies than corpus files: spread them over the (sorted) corpus, so a small folder
+      // still gets some of every kind (docx, html, encrypted and malformed PDFs...).
+      const src = nCorpus < corpus.length ? corpus[Math.floor((i * corpus.length) / nCorpus)] : corpus[i % corpus.length];
       const dest = path.join(sub, `c${i}-${path.basename(src)}`);
       await copyFile(src, dest);
       corpusCopies.push(src);
