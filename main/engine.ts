@@ -55,6 +55,9 @@ export interface EngineOptions {
   embedCacheDir?: string;
 }
 
+/** Files indexed between compactions during a long ingest (see the queue listener below). */
+const COMPACT_EVERY_FILES = 250;
+
 type Listener<E extends EventName> = (p: EventPayload<E>) => void;
 
 /**
@@ -183,6 +186,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       queue.on(() => {
         clearTimeout(idleTimer);
         if (queue.idle) idleTimer = setTimeout(() => void maintain({ optimize: true }).catch(() => undefined), 3000).unref();
+      });
+      // A bulk ingest compacts as it goes: each file adds a few table versions, and leaving a
+      // whole large folder's worth to the end makes that one optimize slow and memory-hungry.
+      let indexedSinceCompaction = 0;
+      queue.on((p) => {
+        if (p.stage !== 'done' || ++indexedSinceCompaction < COMPACT_EVERY_FILES) return;
+        indexedSinceCompaction = 0;
+        void maintain({ optimize: true }).catch(() => undefined);
       });
       // A calibrated library whose size moved past the threshold is re-calibrated once ingestion
       // settles. whenIdle, not `queue.idle` inside the listener: a job's last event is emitted
