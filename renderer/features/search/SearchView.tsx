@@ -3,7 +3,7 @@ import type { FileFormat, SearchMode, SearchResult } from '../../../contract';
 import { useApp, useLibrary, useSearch, useStores } from '../../app/context';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
-import { highlightParts } from './store';
+import { highlightParts, MAX_RESULTS } from './store';
 
 const MODES: { value: SearchMode; label: string }[] = [
   { value: 'hybrid', label: 'Hybrid' },
@@ -46,6 +46,7 @@ export function SearchView() {
   const tookMs = useSearch((s) => s.tookMs);
   const resultsFor = useSearch((s) => s.resultsFor);
   const selected = useSearch((s) => s.selected);
+  const limit = useSearch((s) => s.limit);
   const focusSearch = useApp((s) => s.focusSearch);
   const openSource = useApp((s) => s.openSource);
   const documents = useLibrary((s) => s.documents);
@@ -69,6 +70,8 @@ export function SearchView() {
     const s = search.getState();
     if (e.key === 'ArrowDown') {
       e.preventDefault();
+      // Past the last result of a full page, the next page comes (selection stays put until then).
+      if (s.selected === s.results.length - 1 && s.results.length >= s.limit && s.limit < MAX_RESULTS && s.status === 'done') void s.more();
       s.move(1);
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
@@ -178,6 +181,13 @@ export function SearchView() {
                 <Snippet result={r} />
               </li>
             ))}
+            {results.length >= limit && limit < MAX_RESULTS && resultsFor === query.trim() && (
+              <li className="results-more" role="presentation">
+                <button className="btn" data-testid="more-results" disabled={status === 'searching'} onClick={() => void search.getState().more()}>
+                  More results
+                </button>
+              </li>
+            )}
           </ul>
         )}
       </div>

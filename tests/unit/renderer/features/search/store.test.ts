@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SearchResult } from '../../../../../contract';
-import { createSearchStore, highlightParts } from '../../../../../renderer/features/search/store';
+import { createSearchStore, FIRST_PAGE, highlightParts, MAX_RESULTS, MORE_STEP } from '../../../../../renderer/features/search/store';
 import { FakeClient } from '../../fake-client';
 
 beforeEach(() => vi.useFakeTimers());
@@ -64,6 +64,29 @@ describe('search store', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(s.getState()).toMatchObject({ status: 'done', resultsFor: 'clim' });
     expect(s.getState().results.map((r) => r.chunkId)).toEqual(['clim']);
+  });
+
+  it('asks for a screenful first and more on request, keeping the selection; a new query starts over', async () => {
+    const client = new FakeClient();
+    client.handlers['search.query'] = (q) => ({ query: q.query, mode: 'hybrid', tookMs: 1, results: Array.from({ length: q.k ?? 10 }, (_, i) => hit(`${q.query}-${i}`)) });
+    const s = createSearchStore(client);
+    s.getState().setQuery('pump');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.getState().results).toHaveLength(FIRST_PAGE);
+    s.getState().select(FIRST_PAGE - 1);
+    await s.getState().more();
+    expect(s.getState().results).toHaveLength(FIRST_PAGE + MORE_STEP);
+    expect(s.getState().selected).toBe(FIRST_PAGE - 1);
+    for (let i = 0; i < 10; i++) await s.getState().more();
+    expect(s.getState().limit).toBe(MAX_RESULTS);
+    expect(s.getState().results).toHaveLength(MAX_RESULTS);
+    s.getState().setQuery('valve');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.getState()).toMatchObject({ limit: FIRST_PAGE, selected: 0, resultsFor: 'valve' });
+    const ks = client.calls.map((c) => (c.input as { k: number }).k);
+    expect(ks[0]).toBe(FIRST_PAGE);
+    expect(ks.at(-1)).toBe(FIRST_PAGE);
+    expect(Math.max(...ks)).toBe(MAX_RESULTS);
   });
 
   it('clears results for an empty query without calling the engine', async () => {
