@@ -57,6 +57,10 @@ export interface EngineOptions {
 
 /** Files indexed between compactions during a long ingest (see the queue listener below). */
 const COMPACT_EVERY_FILES = 250;
+/** Upkeep (indexes, optimize) runs once the queue has been idle this long. */
+const UPKEEP_DELAY_MS = 3000;
+/** Progress stages after which a job no longer runs. */
+const SETTLED_STAGES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled', 'unchanged']);
 
 type Listener<E extends EventName> = (p: EventPayload<E>) => void;
 
@@ -178,14 +182,27 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       return maintaining;
     };
     let idleTimer: NodeJS.Timeout | undefined;
+    let upkeepStopped = false;
     let recalibrateTimer: NodeJS.Timeout | undefined;
     if (!opts.readOnly) {
       // Chunks whose document row is gone (a removal cut short) are deleted.
       await store.sweepOrphans(new Set(catalog.keys()));
-      // Background upkeep once the queue has been idle a moment.
-      queue.on(() => {
-        clearTimeout(idleTimer);
-        if (queue.idle) idleTimer = setTimeout(() => void maintain({ optimize: true }).catch(() => undefined), 3000).unref();
+      // Background upkeep once the queue has been idle a moment. whenIdle, not `queue.idle`
+      // inside the listener: a job's last event is emitted while it still counts as running,
+      // so that check never saw the queue idle and the optimize after an ingest never ran.
+      let awaitingUpkeep = false;
+      queue.on((p) => {
+        if (!SETTLED_STAGES.has(p.stage)) {
+          clearTimeout(idleTimer); // work started again: upkeep waits for the next lull
+          return;
+        }
+        if (awaitingUpkeep) return;
+        awaitingUpkeep = true;
+        void queue.whenIdle().then(() => {
+          awaitingUpkeep = false;
+          clearTimeout(idleTimer);
+          if (!upkeepStopped) idleTimer = setTimeout(() => void maintain({ optimize: true }).catch(() => undefined), UPKEEP_DELAY_MS).unref();
+        });
       });
       // A bulk ingest compacts as it goes: each file adds a few table versions, and leaving a
       // whole large folder's worth to the end makes that one optimize slow and memory-hungry.
@@ -200,7 +217,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       // while it still counts as running.
       let awaitingIdle = false;
       queue.on((p) => {
-        if (awaitingIdle || !['done', 'failed', 'cancelled', 'unchanged'].includes(p.stage)) return;
+        if (awaitingIdle || !SETTLED_STAGES.has(p.stage)) return;
         awaitingIdle = true;
         void queue.whenIdle().then(() => {
           awaitingIdle = false;
@@ -399,6 +416,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       async close() {
         if (closed) return;
         closed = true;
+        upkeepStopped = true;
         clearTimeout(idleTimer);
         clearTimeout(recalibrateTimer);
         rebuildAbort.abort();

@@ -91,6 +91,15 @@ describe('engine: ingest and search the generated sample library', () => {
     expect(engine.documents().get(docId)?.chunks).toBe(chunks.length);
   });
 
+  it('optimizes in the background once an ingest has settled', async () => {
+    const md = samples.find((s) => s.endsWith('.md'))!;
+    await writeFile(md, '# Upkeep\n\nA note about heat exchangers, written to be indexed again.\n');
+    await ingest(engine, [md]);
+    expect(engine.store.needsOptimize).toBe(true);
+    // Upkeep waits 3 s after the queue goes idle, then compacts.
+    await expect.poll(() => engine.store.needsOptimize, { timeout: 20_000, interval: 250 }).toBe(false);
+  });
+
   it('removes a document and all its chunks', async () => {
     const doc = [...engine.documents().values()].find((d) => d.name === 'data-retention-policy.html')!;
     await engine.handlers['library.remove']({ docId: doc.docId });
