@@ -5,6 +5,8 @@
  * evaluation", CIKM 2007: the randomisation test is preferred, the sign test is the crudest).
  */
 
+import { seededRandom } from '../util/random';
+
 /** ln(n!) by summing logs; exact enough for n up to a few thousand queries. */
 function logFactorials(n: number): Float64Array {
   const f = new Float64Array(n + 1);
@@ -29,17 +31,6 @@ export function signTestP(wins: number, losses: number): number {
   return Math.min(1, 2 * tail);
 }
 
-/** mulberry32: a small seeded generator, so a report's p-value is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Two-sided paired randomisation (permutation) test of the mean difference: under the null
@@ -55,7 +46,7 @@ export function randomisationTestP(deltas: readonly number[], trials = 10_000, s
   if (n === 0) return 1;
   const observed = Math.abs(deltas.reduce((a, d) => a + d, 0));
   if (observed === 0) return 1;
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   // Compare sums, not means (same n); a hair of slack keeps float noise from deciding ties.
   const bar = observed - 1e-12;
   let atLeast = 0;

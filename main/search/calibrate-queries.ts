@@ -5,6 +5,7 @@
  */
 import { splitSentences } from '../chunk/tokens';
 import type { ChunkRow, DocumentRecord } from '../store/store';
+import { seededRandom } from '../util/random';
 
 /**
  * How a passage becomes a query.
@@ -30,17 +31,7 @@ export interface PseudoQuery {
   chunkId: string;
 }
 
-/** A small, fast, seeded PRNG (mulberry32): the same seed samples the same passages. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Fisher–Yates with the given random source (returns a new array). */
 export function shuffle<T>(items: readonly T[], rnd: () => number): T[] {

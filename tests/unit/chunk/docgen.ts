@@ -6,18 +6,10 @@
  */
 import { countTokens } from '../../../main/chunk/tokens';
 import type { Block, ExtractedDocument, ExtractedPage } from '../../../main/ingest/types';
+import { seededRandom } from '../../../main/util/random';
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the generated documents are drawn from. */
+export const rng = seededRandom;
 
 const WORDS = (
   'the of and a to in is was for that with as on by at from this be are an which or results ' +
