@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../../contract';
 import { useSettings, useStores } from '../../app/context';
+import { PathInput } from '../../components/PathInput';
 
 const PROVIDERS = [
   { value: 'auto', label: 'Automatic', help: 'The remote model, then the local one, then quoting from the sources.' },
@@ -11,7 +12,7 @@ const PROVIDERS = [
 
 /** Answer providers: which one answers, the remote endpoint with its key and a connection test, the local model. */
 export function AnswerSettings({ view }: { view: SettingsView }) {
-  const { settings, client } = useStores();
+  const { settings } = useStores();
   const test = useSettings((s) => s.test);
   const saving = useSettings((s) => s.saving);
   const [provider, setProvider] = useState(view.answer.provider);
@@ -35,10 +36,6 @@ export function AnswerSettings({ view }: { view: SettingsView }) {
         local: local ? { model: local } : null,
       },
     }).then((ok) => ok && setApiKey(''));
-  };
-  const browse = async (): Promise<void> => {
-    const [p] = (await client.pickPaths?.('files')) ?? [];
-    if (p) setLocal(p);
   };
 
   return (
@@ -106,14 +103,7 @@ export function AnswerSettings({ view }: { view: SettingsView }) {
         <legend>Local model</legend>
         <label className="field">
           <span className="field-label">GGUF file or model id</span>
-          <div className="input-row">
-            <input className="input" placeholder="/path/to/model.gguf" value={local} onChange={(e) => setLocal(e.target.value)} />
-            {client.pickPaths && (
-              <button type="button" className="btn" onClick={() => void browse()}>
-                Choose…
-              </button>
-            )}
-          </div>
+          <PathInput value={local} onChange={setLocal} placeholder="/path/to/model.gguf" pick="files" />
         </label>
       </fieldset>
 

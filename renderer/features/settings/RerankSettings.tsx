@@ -2,12 +2,13 @@ import { useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../../contract';
 import { useSettings, useStores } from '../../app/context';
 import { formatSize } from '../../components/format';
+import { PathInput } from '../../components/PathInput';
 
 const DEFAULT_BUDGET_MS = 300;
 
 /** Cross-encoder reranking: off, a downloadable reranker or a model folder, and the time budget per search. */
 export function RerankSettings({ view }: { view: SettingsView }) {
-  const { settings, client } = useStores();
+  const { settings } = useStores();
   const models = useSettings((s) => s.models);
   const downloads = useSettings((s) => s.downloads);
   const saving = useSettings((s) => s.saving);
@@ -26,10 +27,6 @@ export function RerankSettings({ view }: { view: SettingsView }) {
     e.preventDefault();
     const model = choice === 'none' ? null : choice === 'folder' ? folder.trim() : choice;
     void settings.getState().save({ rerank: { model, budgetMs } });
-  };
-  const browse = async (): Promise<void> => {
-    const [p] = (await client.pickPaths?.('folder')) ?? [];
-    if (p) setFolder(p);
   };
 
   return (
@@ -57,14 +54,7 @@ export function RerankSettings({ view }: { view: SettingsView }) {
       {choice === 'folder' && (
         <label className="field">
           <span className="field-label">Model folder (ONNX: config.json, tokenizer.json, onnx/model.onnx)</span>
-          <div className="input-row">
-            <input className="input" placeholder="/path/to/reranker" value={folder} onChange={(e) => setFolder(e.target.value)} />
-            {client.pickPaths && (
-              <button type="button" className="btn" onClick={() => void browse()}>
-                Choose…
-              </button>
-            )}
-          </div>
+          <PathInput value={folder} onChange={setFolder} placeholder="/path/to/reranker" pick="folder" />
         </label>
       )}
       {picked && picked.state !== 'installed' && (
