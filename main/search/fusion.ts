@@ -29,6 +29,18 @@ export function rrf(lists: { retriever: Retriever; weight: number; items: Ranked
   return [...acc.values()].sort((a, b) => b.score - a.score);
 }
 
+/** Scores scaled to [0, 1] within the list (all 1 when they are equal). */
+export function minMaxScale(xs: number[]): number[] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of xs) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  const span = hi - lo;
+  return xs.map((x) => (span > 0 ? (x - lo) / span : 1));
+}
+
 /**
  * Weighted min-max score fusion: each list's scores are scaled to [0,1] within the list and
  * summed with weights. Keeps score gaps, so a confident BM25 hit is not dragged down by a

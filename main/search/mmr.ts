@@ -4,6 +4,8 @@
  * first screen with five overlapping passages of that page.
  */
 
+import { minMaxScale } from './fusion';
+
 /** A ranked candidate as MMR sees it. */
 export interface MmrCandidate {
   /** Any score where higher means more relevant; only its order and gaps matter. */
@@ -83,15 +85,8 @@ export function diversify(candidates: MmrCandidate[], opts: MmrOptions): MmrResu
 
 /** Min-max scaled relevance, clamped so that it never rises along the given order. */
 export function monotoneRelevance(scores: number[]): number[] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const s of scores) {
-    lo = Math.min(lo, s);
-    hi = Math.max(hi, s);
-  }
-  const span = hi - lo;
   let prev = 1;
-  return scores.map((s) => (prev = Math.min(prev, span > 0 ? (s - lo) / span : 1)));
+  return minMaxScale(scores).map((s) => (prev = Math.min(prev, s)));
 }
 
 /** Jaccard similarity of two token sets (0 when both are empty). */

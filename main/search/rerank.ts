@@ -1,5 +1,6 @@
 import type { RerankInfo, RerankReason } from '../../contract';
 import { QuarryError } from '../util/errors';
+import { minMaxScale } from './fusion';
 
 /** Options of one {@link Reranker.score} call. */
 export interface RerankScoreOptions {
@@ -182,8 +183,8 @@ export async function rerankCandidates(query: string, candidates: RerankCandidat
  * scores). Higher groups stay first; ties keep the fused order.
  */
 export function blend(candidates: RerankCandidate[], modelScores: number[], weight: number): { order: number[]; blended: Map<number, number> } {
-  const m = minmax(modelScores);
-  const f = minmax(candidates.map((c) => c.score));
+  const m = minMaxScale(modelScores);
+  const f = minMaxScale(candidates.map((c) => c.score));
   const w = Math.min(1, Math.max(0, weight));
   const blended = new Map(candidates.map((_, i) => [i, w * m[i] + (1 - w) * f[i]]));
   const order = candidates
@@ -191,17 +192,6 @@ export function blend(candidates: RerankCandidate[], modelScores: number[], weig
     .sort((x, y) => y.g - x.g || y.b - x.b || x.i - y.i)
     .map((x) => x.i);
   return { order, blended };
-}
-
-function minmax(xs: number[]): number[] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of xs) {
-    lo = Math.min(lo, x);
-    hi = Math.max(hi, x);
-  }
-  const span = hi - lo;
-  return xs.map((x) => (span > 0 ? (x - lo) / span : 1));
 }
 
 function elapsed(t0: number): number {
