@@ -1,4 +1,4 @@
-import { exactPattern } from './query';
+import { exactPattern, type ExactPattern } from './query';
 import { arabicLightStem, fold, foldWithMap, scriptClass, unspacedPieces, wordRuns } from './tokenize';
 
 /** English stop words (shared by highlighting and query expansion). */
@@ -63,7 +63,7 @@ function matchesTerm(w: string, stemmed: string, term: Term): boolean {
 
 /** What marking a query needs, shared by every result of one search. */
 interface CompiledQuery {
-  exact: RegExp[];
+  exact: ExactPattern[];
   terms: Term[];
   pieces: string[];
 }
@@ -75,7 +75,7 @@ function compileQuery(query: string, exact: string[]): CompiledQuery {
   const key = `${query}\u0000${exact.join('\u0000')}`;
   if (lastQuery?.key === key) return lastQuery.compiled;
   const compiled = {
-    exact: exact.map((unit) => new RegExp(exactPattern(unit).source, 'giu')),
+    exact: exact.map((unit) => exactPattern(unit)),
     terms: highlightTerms(query).map(compileTerm),
     pieces: unspacedPieces(query),
   };
@@ -95,10 +95,7 @@ export interface Snippet {
 export function makeSnippet(text: string, query: string, exact: string[], width = 240): Snippet {
   const q = compileQuery(query, exact);
   const spans: [number, number][] = [];
-  for (const re of q.exact) {
-    re.lastIndex = 0;
-    for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
-  }
+  for (const p of q.exact) spans.push(...p.spans(text));
   if (q.terms.length) {
     for (const r of wordRuns(text)) {
       if (r.cls !== 'other') continue;

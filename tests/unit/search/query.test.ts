@@ -48,6 +48,29 @@ describe('exactPattern', () => {
     expect(exactPattern('7A').test('Item 7A.')).toBe(true);
     expect(exactPattern('7A').test('Item 17A.')).toBe(false);
   });
+
+  it('finds every whole-token occurrence, as lookarounds would', () => {
+    // A match refused at its edge is retried one character later, not after the match.
+    expect(exactPattern('7A').spans('17A 7A 7a7A 7A')).toEqual([
+      [4, 6],
+      [12, 14],
+    ]);
+    // Overlapping candidates: "aa" in "aaa aa" is whole only at the end.
+    expect(exactPattern('aa').spans('aaa aa')).toEqual([[4, 6]]);
+    // Edges are whole code points: a letter outside the BMP blocks, an emoji does not.
+    expect(exactPattern('E-4012').test('\u{1D400}E-4012')).toBe(false);
+    expect(exactPattern('E-4012').test('\u{1F600}E-4012\u{1F600}')).toBe(true);
+    expect(exactPattern('E-4012').test('E-4012\u{1D400}')).toBe(false);
+    // No state leaks between calls on the shared (cached) pattern.
+    const p = exactPattern('net revenue');
+    expect(p).toBe(exactPattern(' net revenue '));
+    expect(p.spans('net revenue, net  revenue')).toEqual([
+      [0, 11],
+      [13, 25],
+    ]);
+    expect(p.test('net revenue')).toBe(true);
+    expect(p.test('gross')).toBe(false);
+  });
 });
 
 describe('promoteExact', () => {
