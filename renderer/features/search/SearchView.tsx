@@ -3,7 +3,7 @@ import type { FileFormat, SearchMode, SearchResult } from '../../../contract';
 import { useApp, useLibrary, useSearch, useStores } from '../../app/context';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
-import { highlightParts, MAX_RESULTS } from './store';
+import { highlightParts, MAX_RESULTS, rerankNote } from './store';
 
 const MODES: { value: SearchMode; label: string }[] = [
   { value: 'hybrid', label: 'Hybrid' },
@@ -44,6 +44,7 @@ export function SearchView() {
   const status = useSearch((s) => s.status);
   const error = useSearch((s) => s.error);
   const tookMs = useSearch((s) => s.tookMs);
+  const rerank = useSearch((s) => s.rerank);
   const resultsFor = useSearch((s) => s.resultsFor);
   const selected = useSearch((s) => s.selected);
   const limit = useSearch((s) => s.limit);
@@ -139,6 +140,7 @@ export function SearchView() {
               {results.length} result{results.length === 1 ? '' : 's'} · {Math.round(tookMs ?? 0)} ms
             </span>
           )}
+          {status === 'done' && <RerankStatus note={rerankNote(rerank)} />}
         </div>
       </header>
       <div className="view-body">
@@ -192,5 +194,15 @@ export function SearchView() {
         )}
       </div>
     </section>
+  );
+}
+
+/** What reranking did for the results shown; a skipped rerank is a warning with its reason. */
+function RerankStatus({ note }: { note: ReturnType<typeof rerankNote> }) {
+  if (!note) return null;
+  return (
+    <span className={note.warning ? 'count rerank-warning' : 'count'} title={note.detail} data-testid="rerank-status" role={note.warning ? 'status' : undefined}>
+      {note.text}
+    </span>
   );
 }

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ErrorInfo, FileFormat, SearchMode, SearchResult } from '../../../contract';
+import type { ErrorInfo, FileFormat, RerankInfo, SearchMode, SearchResult } from '../../../contract';
 import { errorInfo, type QuarryClient } from '../../api/client';
 
 export interface SearchFiltersState {
@@ -14,6 +14,8 @@ export interface SearchState {
   filters: SearchFiltersState;
   results: SearchResult[];
   tookMs: number | undefined;
+  /** What cross-encoder reranking did for these results (absent when it is off). */
+  rerank: RerankInfo | undefined;
   /** The query the results belong to (they may lag behind what is typed). */
   resultsFor: string;
   status: 'idle' | 'searching' | 'done' | 'error';
@@ -74,7 +76,7 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
       const q = query.trim();
       const mine = ++seq;
       if (!q) {
-        set({ results: [], status: 'idle', error: undefined, resultsFor: '', tookMs: undefined, selected: 0 });
+        set({ results: [], status: 'idle', error: undefined, resultsFor: '', tookMs: undefined, rerank: undefined, selected: 0 });
         return;
       }
       set({ status: 'searching' });
@@ -83,10 +85,10 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
         const res = await client.call('search.query', { query: q, mode, k: limit, filters });
         if (mine !== seq) return;
         const selected = keepSelection ? Math.min(get().selected, Math.max(0, res.results.length - 1)) : 0;
-        set({ results: res.results, tookMs: res.tookMs, resultsFor: q, status: 'done', error: undefined, selected });
+        set({ results: res.results, tookMs: res.tookMs, rerank: res.rerank, resultsFor: q, status: 'done', error: undefined, selected });
       } catch (e) {
         if (mine !== seq) return;
-        set({ status: 'error', error: errorInfo(e), results: [], resultsFor: q });
+        set({ status: 'error', error: errorInfo(e), results: [], rerank: undefined, resultsFor: q });
       } finally {
         inFlight = false;
         if (queued) void run();
@@ -107,6 +109,7 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
       filters: {},
       results: [],
       tookMs: undefined,
+      rerank: undefined,
       resultsFor: '',
       status: 'idle',
       error: undefined,
@@ -139,6 +142,32 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
       select: (selected) => set({ selected }),
     };
   });
+}
+
+/**
+ * A few words on what reranking did, for the results header: `note` says it happened, `warning`
+ * that it was asked for and skipped (the results are in the fused order), with the engine's
+ * sentence as `detail`. Undefined when reranking is off.
+ */
+export function rerankNote(info: RerankInfo | undefined): { text: string; warning: boolean; detail?: string } | undefined {
+  if (!info) return undefined;
+  const secs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+  if (info.applied) {
+    const what = info.reason === 'partial' ? `top ${info.candidates} reranked (time budget)` : `reranked (${info.candidates})`;
+    return { text: `${what} in ${secs(info.tookMs)}`, warning: false, detail: info.message ?? (info.model ? `Cross-encoder: ${info.model}` : undefined) };
+  }
+  const why: Record<RerankInfo['reason'], string> = {
+    applied: 'not reranked',
+    partial: 'not reranked',
+    'model-missing': 'not reranked: no model set',
+    'load-failed': 'not reranked: the model failed to load',
+    loading: 'not reranked: the model is still loading',
+    budget: 'not reranked: over the time budget',
+    'invalid-scores': 'not reranked: the model gave invalid scores',
+    failed: 'not reranked: the model failed',
+    'too-few': 'not reranked: too few results',
+  };
+  return { text: why[info.reason], warning: info.reason !== 'too-few', detail: info.message };
 }
 
 /** Splits a snippet into plain and highlighted parts from its [start, end) spans. */

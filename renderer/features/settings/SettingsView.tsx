@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useSettings, useStores } from '../../app/context';
 import { displayKeys, SHORTCUTS } from '../../app/shortcuts';
 import { AnswerSettings } from './AnswerSettings';
+import { CalibrationFacts } from './CalibrationFacts';
 import { ModelSettings } from './ModelSettings';
 import { RerankSettings } from './RerankSettings';
 import type { Density, Theme } from './store';
@@ -22,6 +23,8 @@ export function SettingsView({ isMac }: { isMac: boolean }) {
   const engine = useSettings((s) => s.engine);
   const engineError = useSettings((s) => s.engineError);
   const restartNeeded = useSettings((s) => s.restartNeeded);
+  const calibrating = useSettings((s) => s.calibrating);
+  const calibrateError = useSettings((s) => s.calibrateError);
   useEffect(() => {
     void settings.getState().loadStatus();
     void settings.getState().loadEngine();
@@ -99,6 +102,7 @@ export function SettingsView({ isMac }: { isMac: boolean }) {
                 {status.fusion.method.toUpperCase()}, meaning weight {status.fusion.denseWeight.toFixed(2)}
                 {status.fusion.source ? <span className="muted"> · {status.fusion.source}</span> : null}
               </dd>
+              <CalibrationFacts status={status} calibrating={calibrating} error={calibrateError} onCalibrate={() => void settings.getState().calibrate()} />
               <dt>Indexes</dt>
               <dd>
                 Keyword {status.indexes.fts ? 'built' : 'not built yet'} · Vector {status.indexes.vector ? 'built' : 'exact search (small library)'}

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ErrorInfo, LibraryStatus, ModelInfo, ModelProgress, RemoteTestResult, SettingsUpdate, SettingsView } from '../../../contract';
+import type { CalibrationProgress, ErrorInfo, LibraryStatus, ModelInfo, ModelProgress, RemoteTestResult, SettingsUpdate, SettingsView } from '../../../contract';
 import { errorInfo, type QuarryClient } from '../../api/client';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -30,7 +30,12 @@ export interface SettingsState extends Preferences {
   save(update: SettingsUpdate): Promise<boolean>;
   testRemote(input: { baseUrl: string; model: string; apiKey?: string }): Promise<void>;
   pull(id: string): Promise<void>;
-  /** Subscribes to model download progress; returns the unsubscribe function. */
+  /** A fusion calibration running now (started here or by the engine in the background). */
+  calibrating: CalibrationProgress | undefined;
+  calibrateError: ErrorInfo | undefined;
+  /** Calibrates fusion on this library, then reloads the status that shows the result. */
+  calibrate(): Promise<void>;
+  /** Subscribes to model download and calibration progress; returns the unsubscribe function. */
   connect(): () => void;
 }
 
@@ -123,11 +128,36 @@ export function createSettingsStore(client: QuarryClient, storage?: Pick<Storage
           set((s) => ({ downloads: { ...s.downloads, [id]: { id, bytesDone: 0, bytesTotal: null, bytesPerSecond: 0, state: 'failed', error: errorInfo(e) } } }));
         }
       },
-      connect: () =>
-        client.on('models.progress', (p) => {
+      calibrating: undefined,
+      calibrateError: undefined,
+      calibrate: async () => {
+        if (get().calibrating) return;
+        set({ calibrating: { stage: 'sample', done: 0, total: 1 }, calibrateError: undefined });
+        try {
+          await client.call('library.calibrate', {});
+        } catch (e) {
+          set({ calibrateError: errorInfo(e) });
+        } finally {
+          set({ calibrating: undefined });
+        }
+        await get().loadStatus();
+      },
+      connect: () => {
+        const offModels = client.on('models.progress', (p) => {
           set((s) => ({ downloads: { ...s.downloads, [p.id]: p } }));
           if (p.state === 'done') void get().loadEngine();
-        }),
+        });
+        const offCalibration = client.on('calibration.progress', (p) => {
+          // The last 'score' step ends a run (a background re-run too): show what it chose.
+          const finished = p.stage === 'score' && p.done >= p.total;
+          set({ calibrating: finished ? undefined : p });
+          if (finished) void get().loadStatus();
+        });
+        return () => {
+          offModels();
+          offCalibration();
+        };
+      },
     };
   });
 }

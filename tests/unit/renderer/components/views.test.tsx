@@ -24,6 +24,11 @@ describe('search', () => {
     expect(html).toContain('Intro › Scope');
     expect(html).toContain('1 result · 12 ms');
     expect(html).toContain('aria-activedescendant="result-0"');
+    expect(html).not.toContain('rerank-status');
+    const skipped = renderWith(<SearchView />, (s) =>
+      s.search.setState({ query: 'y', resultsFor: 'y', status: 'done', results: [result], tookMs: 12, rerank: { applied: false, reason: 'model-missing', candidates: 0, tookMs: 0, message: 'No reranker model is set: choose one in Settings.' } }),
+    ).html;
+    expect(skipped).toMatch(/class="count rerank-warning" title="No reranker model is set: choose one in Settings\." data-testid="rerank-status" role="status">not reranked: no model set</);
   });
 
   it('says what to type when there is no query, and what to try when nothing matched', () => {

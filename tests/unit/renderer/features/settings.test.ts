@@ -56,3 +56,44 @@ it('loads engine settings and models, saves, tests a remote and follows download
   expect(await s.getState().save({})).toBe(false);
   expect(s.getState().engineError?.message).toBe('bad url');
 });
+
+it('calibrates on request: progress from events, the status reloaded after, errors kept', async () => {
+  const client = new FakeClient();
+  let statusCalls = 0;
+  client.handlers['library.status'] = () => {
+    statusCalls++;
+    return { dataDir: '/d', documents: 1, chunks: 2, collections: [], embedder: { id: 'use-512', dimension: 512, kind: 'use' }, fusion: { method: 'minmax', denseWeight: 0.2, rrfK: 60 }, jobs: { queued: 0, running: 0, failed: 0, done: 0 }, failures: [], indexes: { fts: true, vector: false } };
+  };
+  let finish: (v: unknown) => void = () => undefined;
+  client.handlers['library.calibrate'] = () => new Promise((resolve) => (finish = resolve)) as never;
+  const s = createSettingsStore(client);
+  const off = s.getState().connect();
+  const running = s.getState().calibrate();
+  expect(s.getState().calibrating).toEqual({ stage: 'sample', done: 0, total: 1 });
+  client.emit('calibration.progress', { stage: 'retrieve', done: 30, total: 300 });
+  expect(s.getState().calibrating).toEqual({ stage: 'retrieve', done: 30, total: 300 });
+  // A second click while one runs starts nothing.
+  await s.getState().calibrate();
+  expect(client.calls.filter((c) => c.method === 'library.calibrate')).toHaveLength(1);
+  finish({});
+  await running;
+  expect(s.getState().calibrating).toBeUndefined();
+  expect(statusCalls).toBe(1);
+
+  // A background re-run: its events show progress, its last step reloads the status.
+  client.emit('calibration.progress', { stage: 'score', done: 0, total: 1 });
+  expect(s.getState().calibrating?.stage).toBe('score');
+  client.emit('calibration.progress', { stage: 'score', done: 1, total: 1 });
+  expect(s.getState().calibrating).toBeUndefined();
+  await Promise.resolve();
+  expect(statusCalls).toBe(2);
+
+  client.handlers['library.calibrate'] = () => {
+    throw new Error('The library is empty.');
+  };
+  await s.getState().calibrate();
+  expect(s.getState().calibrateError?.message).toBe('The library is empty.');
+  expect(s.getState().calibrating).toBeUndefined();
+  off();
+  expect(client.listenerCount()).toBe(0);
+});

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SearchResult } from '../../../../../contract';
-import { createSearchStore, FIRST_PAGE, highlightParts, MAX_RESULTS, MORE_STEP } from '../../../../../renderer/features/search/store';
+import { createSearchStore, FIRST_PAGE, highlightParts, MAX_RESULTS, MORE_STEP, rerankNote } from '../../../../../renderer/features/search/store';
 import { FakeClient } from '../../fake-client';
 
 beforeEach(() => vi.useFakeTimers());
@@ -135,5 +135,31 @@ describe('highlightParts', () => {
   it('survives overlapping or out-of-range spans', () => {
     expect(highlightParts('abcdef', [[1, 4], [2, 3], [5, 99]]).map((p) => p.text).join('')).toBe('abcdef');
     expect(highlightParts('«x»', [])).toEqual([{ text: 'x', hit: false }]);
+  });
+});
+
+describe('rerank status', () => {
+  it('keeps what reranking did with the results, and clears it with them', async () => {
+    const client = new FakeClient();
+    const rerank = { applied: false, reason: 'model-missing' as const, candidates: 0, tookMs: 0, message: 'No reranker model is set: choose one in Settings.' };
+    client.handlers['search.query'] = (q) => ({ query: q.query, mode: 'hybrid', tookMs: 3, results: [hit('c1')], rerank });
+    const s = createSearchStore(client);
+    s.getState().setQuery('scurvy');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(s.getState().rerank).toEqual(rerank);
+    s.getState().setQuery('');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(s.getState().rerank).toBeUndefined();
+  });
+
+  it('says in a few words what happened, and warns when a rerank was skipped', () => {
+    expect(rerankNote(undefined)).toBeUndefined();
+    expect(rerankNote({ applied: true, reason: 'applied', candidates: 30, tookMs: 182.4, model: 'ms-marco-minilm' })).toEqual({ text: 'reranked (30) in 182 ms', warning: false, detail: 'Cross-encoder: ms-marco-minilm' });
+    const partial = rerankNote({ applied: true, reason: 'partial', candidates: 12, tookMs: 1300, message: 'Only the top 12 of 30 candidates were reranked within the 300 ms budget.' });
+    expect(partial).toEqual({ text: 'top 12 reranked (time budget) in 1.3 s', warning: false, detail: 'Only the top 12 of 30 candidates were reranked within the 300 ms budget.' });
+    expect(rerankNote({ applied: false, reason: 'budget', candidates: 0, tookMs: 300, message: 'Reranking took longer than its 300 ms budget; the fused order was kept.' })).toMatchObject({ text: 'not reranked: over the time budget', warning: true });
+    expect(rerankNote({ applied: false, reason: 'load-failed', candidates: 0, tookMs: 4, message: 'bad onnx' })).toEqual({ text: 'not reranked: the model failed to load', warning: true, detail: 'bad onnx' });
+    // One result has nothing to reorder: said, not warned about.
+    expect(rerankNote({ applied: false, reason: 'too-few', candidates: 1, tookMs: 0 })).toMatchObject({ warning: false });
   });
 });
