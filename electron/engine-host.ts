@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (!dataDir) throw new Error('engine-host: no data folder given');
   const opened = await createEngine({ dataDir });
   // The desktop app keeps the API key in the OS keychain and passes it as QUARRY_API_KEY.
-  const engine = withSettings(canAnswer(opened) ? withAnswers(opened) : opened, { dataDir, keyStorage: 'secure' });
+  const engine = withSettings(canAnswer(opened) ? withAnswers(opened) : opened, { dataDir, keyStorage: 'secure', applyRerank: (r) => opened.setRerank(r) });
   const handler = createHostHandler(engine, post);
   port.on('message', (e) => {
     if (isToHost(e.data)) void handler.onMessage(e.data);

@@ -14,7 +14,7 @@ import {
 import { Answerer } from './answer/answerer';
 import { ChatStore } from './answer/chats';
 import { loadAnswerConfig } from './answer/engine-deps';
-import { loadSettings, type EmbedderSettings, type RerankSettings, type Settings } from './config';
+import { loadSettings, RerankSettings, type EmbedderSettings, type Settings } from './config';
 import { createEmbedder } from './embed';
 import type { Embedder } from './embed/types';
 import { JobJournal, type JobRecord } from './jobs/journal';
@@ -25,6 +25,7 @@ import type { CalibrateOptions } from './search/calibrate';
 import { CalibrationManager } from './search/calibration';
 import { defaultFusion } from './search/fusion';
 import { rerankerSetup } from './search/rerank-model';
+import type { RerankerSetup } from './search/rerank';
 import { Searcher } from './search/searcher';
 import { DataDirLock } from './store/lock';
 import type { MigrationProgress } from './store/migrate';
@@ -96,6 +97,11 @@ export interface Engine {
    */
   prepareReranker(): Promise<boolean>;
   /**
+   * Replaces the reranker settings of this running engine (the next search uses them; the old
+   * model is released). `opts.rerank` overrides given at creation still win.
+   */
+  setRerank(settings: Partial<RerankSettings>): Promise<void>;
+  /**
    * Builds missing indexes (FTS, scalar, vector past its threshold) and, with `optimize`,
    * compacts the tables and folds new rows into the indexes.
    */
@@ -134,15 +140,16 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       catalog.set(doc.docId, doc);
       emit('library.changed', { docIds: [doc.docId] });
     };
-    const rerankSettings: RerankSettings = { ...settings.rerank, ...opts.rerank };
-    const rerank = rerankSettings.model
-      ? rerankerSetup(
-          { ...rerankSettings, model: rerankSettings.model },
-          // onnxruntime's addon loads in one thread per process: next to a transformers.js
-          // embedder (main thread) the reranker must run there too.
-          { modelsDir: path.join(dataDir, 'models'), thread: [configured, serving].some((e) => e.info.kind === 'transformers') ? 'main' : 'worker' },
-        )
-      : undefined;
+    const makeRerank = (s: RerankSettings): (RerankerSetup & { close(): Promise<void> }) | undefined =>
+      s.model
+        ? rerankerSetup(
+            { ...s, model: s.model },
+            // onnxruntime's addon loads in one thread per process: next to a transformers.js
+            // embedder (main thread) the reranker must run there too.
+            { modelsDir: path.join(dataDir, 'models'), thread: [configured, serving].some((e) => e.info.kind === 'transformers') ? 'main' : 'worker' },
+          )
+        : undefined;
+    let rerank = makeRerank({ ...settings.rerank, ...opts.rerank });
     const searcher = new Searcher({ store, embedder, docs: () => catalog, fusion, reranker: () => rerank });
     const calibration = await CalibrationManager.create({
       dataDir,
@@ -404,6 +411,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       maintain,
       answerer: getAnswerer,
       rebuilt: async () => void (await rebuilding),
+      async setRerank(next) {
+        const previous = rerank;
+        rerank = makeRerank(RerankSettings.parse({ ...next, ...opts.rerank }));
+        await previous?.close();
+      },
       prepareReranker: async () => {
         if (!rerank) return false;
         try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../config';
-import { canAnswer, generateToken, startServer, withAnswers, withSettings, type LogFn, type TransportEngine } from '../server';
+import { canAnswer, generateToken, liveRerank, startServer, withAnswers, withSettings, type LogFn, type TransportEngine } from '../server';
 import type { Command } from './command';
 
 /** The engine as `quarry serve` needs it: the transport's view plus a way to close it. */
@@ -124,7 +124,7 @@ export async function runServe(opts: ServeOptions, io: ServeIO): Promise<number>
   const opened = await open({ dataDir });
   // Answering (chat.*) is added on top of the engine when it has an answerer, and the Settings
   // methods over settings.json; a server keeps API keys in its environment only.
-  const engine: ServableEngine = withSettings(canAnswer(opened) ? withAnswers(opened) : opened, { dataDir, keyStorage: 'environment', env: io.env });
+  const engine: ServableEngine = withSettings(canAnswer(opened) ? withAnswers(opened) : opened, { dataDir, keyStorage: 'environment', env: io.env, applyRerank: liveRerank(opened) });
   const log: LogFn = (record) => {
     if (opts.verbose || record.level !== 'info') io.stderr(JSON.stringify({ time: new Date().toISOString(), ...record }));
   };

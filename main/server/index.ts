@@ -3,4 +3,4 @@ export { generateToken, tokensEqual } from './auth';
 export { CONTENT_SECURITY_POLICY } from './static';
 export type { QuarryServer, ServerOptions, TransportEngine, BodyLimits, LogFn } from './types';
 export { withAnswers, canAnswer, type AnsweringEngine } from './answers';
-export { withSettings, testRemote, type SettingsOptions } from './settings';
+export { liveRerank, withSettings, testRemote, type SettingsOptions } from './settings';

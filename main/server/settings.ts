@@ -16,9 +16,20 @@ export interface SettingsOptions {
   keyStorage: 'secure' | 'environment';
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /**
+   * Applies new reranker settings to the running engine. With it, a save that changes only the
+   * reranker takes effect at once (no restart); without it every save asks for one.
+   */
+  applyRerank?: (rerank: Partial<RerankSettings>) => Promise<void>;
 }
 
 type Raw = Record<string, unknown>;
+
+/** The engine's live reranker switch, when it has one (test doubles may not). */
+export function liveRerank(engine: object): SettingsOptions['applyRerank'] {
+  const e = engine as { setRerank?: (r: Partial<RerankSettings>) => Promise<void> };
+  return typeof e.setRerank === 'function' ? (r) => (e.setRerank as (r: Partial<RerankSettings>) => Promise<void>).call(engine, r) : undefined;
+}
 
 async function readRaw(file: string): Promise<Raw> {
   if (!existsSync(file)) return {};
@@ -143,6 +154,12 @@ export function withSettings<E extends TransportEngine>(engine: E, opts: Setting
       await mkdir(opts.dataDir, { recursive: true });
       await writeFile(`${file}.tmp`, JSON.stringify(next, null, 2));
       await rename(`${file}.tmp`, file);
+      // The reranker is looked up per search: a change to it alone applies now. Answer
+      // providers and the embedder are built when the engine starts.
+      if (opts.applyRerank && update.rerank && !update.answer && !update.embedder) {
+        await opts.applyRerank(checked.data.rerank);
+        return { ok: true, restartRequired: false };
+      }
       return { ok: true, restartRequired: true };
     },
     'settings.testRemote': async (input) => testRemote({ ...input, apiKey: input.apiKey ?? env.QUARRY_API_KEY }, opts.fetch),

@@ -161,6 +161,35 @@ describe('search with a reranker whose model is missing', () => {
   });
 });
 
+describe('changing the reranker of a running engine', () => {
+  it('applies to the next search through settings.update, with no restart', async () => {
+    const { withSettings, liveRerank } = await import('../../main/server');
+    const { dir, cleanup } = await tempDir();
+    const dataDir = path.join(dir, 'lib');
+    const engine = await createEngine({ dataDir, embedder: { kind: 'hash' } });
+    try {
+      await writeSamples(path.join(dir, 'samples'));
+      await engine.handlers['library.ingest']({ paths: [path.join(dir, 'samples')], collection: 'default', tags: [] });
+      await engine.queue.whenIdle();
+      const { handlers } = withSettings(engine, { dataDir, keyStorage: 'environment', env: {}, applyRerank: liveRerank(engine) });
+      expect((await engine.searcher.search(parse({ query: QUERY, k: 10 }))).rerank).toBeUndefined();
+
+      expect(await handlers['settings.update']({ rerank: { model: standIn(), budgetMs: 5000 } })).toEqual({ ok: true, restartRequired: false });
+      const on = await engine.searcher.search(parse({ query: QUERY, k: 10 }));
+      expect(on.rerank).toMatchObject({ applied: true, model: 'synthetic-bert-rerank' });
+      expect(on.results.some((r) => r.rerankScore !== undefined)).toBe(true);
+
+      expect(await handlers['settings.update']({ rerank: { model: null } })).toEqual({ ok: true, restartRequired: false });
+      expect((await engine.searcher.search(parse({ query: QUERY, k: 10 }))).rerank).toBeUndefined();
+      // Answer or embedder changes still need the engine rebuilt.
+      expect(await handlers['settings.update']({ answer: { provider: 'extractive' } })).toEqual({ ok: true, restartRequired: true });
+    } finally {
+      await engine.close();
+      await cleanup();
+    }
+  });
+});
+
 describe('TransformersReranker', () => {
   // The stand-in pools over padding too (a real BERT masks it), so its scores depend on what a
   // passage is batched with: only batch-size-1 scores are comparable across calls.
