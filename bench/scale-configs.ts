@@ -51,7 +51,7 @@ export const INDEX_CONFIGS: IndexConfig[] = [
     name: 'hnsw_sq',
     describe: (rows) => `IVF-HNSW-SQ, ${hnswPartitions(rows)} partition(s), m=20, efConstruction=150`,
     index: (rows) => lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: hnswPartitions(rows), m: 20, efConstruction: 150 }),
-    settings: [{ ef: 50 }, { ef: 100 }, { ef: 200 }, { ef: 100, refineFactor: 2 }],
+    settings: [{ ef: 50 }, { ef: 100 }, { ef: 200 }, { ef: 400 }, { ef: 800 }, { ef: 100, refineFactor: 2 }],
   },
   {
     name: 'hnsw_pq',

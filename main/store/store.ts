@@ -135,7 +135,8 @@ export class Store {
     this.multilingualReady = idx.some((i) => i.columns.includes('text_fts') && i.indexType === 'FTS');
     const vector = idx.find((i) => i.columns.includes('vector'));
     this.vectorIndexed = vector !== undefined;
-    this.vectorTuning = this.opts.vectorQuery ?? tuningFor(vector?.indexType);
+    const indexedRows = vector && !this.opts.vectorQuery ? ((await this.chunks.indexStats(vector.name))?.numIndexedRows ?? 0) : 0;
+    this.vectorTuning = this.opts.vectorQuery ?? tuningFor(vector?.indexType, indexedRows);
   }
 
   get indexState(): { fts: boolean; vector: boolean } {

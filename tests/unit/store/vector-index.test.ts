@@ -30,6 +30,15 @@ describe('tuningFor / applyTuning', () => {
     expect(Object.keys(tuningFor(undefined)).length).toBeGreaterThan(0);
   });
 
+  it('searches HNSW graphs deeper as the index spans more of them (one per 250k rows)', () => {
+    expect(tuningFor('IvfHnswSq', 0).ef).toBe(200);
+    expect(tuningFor('IvfHnswSq', 100_000).ef).toBe(200);
+    expect(tuningFor('IvfHnswSq', 1_000_000).ef).toBe(400);
+    expect(tuningFor('IvfHnswSq', 4_000_000).ef).toBe(800);
+    // Indexes without a graph keep their settings whatever their size.
+    expect(tuningFor('IvfPq', 1_000_000)).toEqual(tuningFor('IvfPq'));
+  });
+
   it('applies only the settings given', () => {
     const calls: string[] = [];
     const q = {
