@@ -77,6 +77,8 @@ export class Store {
   private writes: Promise<unknown> = Promise.resolve();
   /** Writes since the last optimize: new rows are searched unindexed (slower) until then. */
   private unoptimized = 0;
+  /** Chunk rows written since the last optimize began (each search scans them unindexed). */
+  private newChunks = 0;
 
   private constructor(
     readonly db: lancedb.Connection,
@@ -194,6 +196,7 @@ export class Store {
         .whenNotMatchedInsertAll()
         .whenNotMatchedBySourceDelete({ where })
         .execute(rows);
+      this.newChunks += rows.length;
       // Full-text search needs the index to exist; rows added after it are searched unindexed
       // until the next optimize, so the first document is searchable at once.
       if (!this.ftsReady) await this.buildIndexes();
@@ -208,6 +211,7 @@ export class Store {
     return this.exclusive(async () => {
       const rows = items.flatMap((it) => it.chunks.map((c, i) => chunkRow(it.docId, it.collection, c, it.vectors[i], it.heading)));
       if (rows.length) await this.chunks.add(rows);
+      this.newChunks += rows.length;
       if (!this.ftsReady) await this.buildIndexes();
     });
   }
@@ -240,6 +244,7 @@ export class Store {
       }
       const data = rows.map((r, i) => chunkRowWithVector(r, vectors[i]));
       await this.chunks.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(data);
+      this.newChunks += data.length;
       if (!this.ftsReady) await this.buildIndexes();
     });
   }
@@ -373,15 +378,22 @@ export class Store {
     return this.unoptimized > 0;
   }
 
+  /** Chunk rows written since the last optimize: searched unindexed until the next one. */
+  get unindexedChunks(): number {
+    return this.newChunks;
+  }
+
   /** Compacts files, folds new rows into the indexes and drops old versions. */
   async optimize(): Promise<void> {
     return this.exclusive(async () => {
       const pending = this.unoptimized;
+      const pendingChunks = this.newChunks;
       for (const t of [this.chunks, this.docs, this.pages]) {
         await t.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
       }
       // Writes queued behind this one still count.
       this.unoptimized = Math.max(0, this.unoptimized - pending);
+      this.newChunks = Math.max(0, this.newChunks - pendingChunks);
     });
   }
 

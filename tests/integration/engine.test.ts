@@ -269,3 +269,40 @@ describe('engine: changing the embedder', () => {
     }
   });
 });
+
+describe('engine: a long ingest optimizes as it goes', () => {
+  it('folds new chunks into the indexes before the ingest ends, so searches do not scan them all unindexed', async () => {
+    const { dir, cleanup } = await tempDir();
+    const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+    try {
+      const folder = path.join(dir, 'notes');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(folder);
+      const words = 'pump valve pressure seal bearing impeller gasket flange coupling motor'.split(' ');
+      // 60 notes of ~700 words: a few chunks each, well over the 100-chunk trigger in all.
+      for (let f = 0; f < 60; f++) {
+        const paras = Array.from({ length: 14 }, (_, p) => Array.from({ length: 50 }, (_, w) => words[(f * 7 + p * 3 + w) % words.length]).join(' ') + ` note ${f} part ${p}.`);
+        await writeFile(path.join(folder, `note-${f}.txt`), paras.join('\n\n'));
+      }
+      const optimizeCalls: { idle: boolean; unindexed: number }[] = [];
+      const store = engine.store as unknown as { optimize: () => Promise<void> };
+      const original = store.optimize.bind(store);
+      store.optimize = () => {
+        optimizeCalls.push({ idle: engine.queue.idle, unindexed: engine.store.unindexedChunks });
+        return original();
+      };
+      const { jobs } = await ingest(engine, [folder]);
+      expect(jobs.every((j) => j.state === 'done')).toBe(true);
+      const total = await engine.store.countChunks();
+      expect(total).toBeGreaterThan(100);
+      const during = optimizeCalls.filter((c) => !c.idle);
+      expect(during.length).toBeGreaterThan(0);
+      expect(during[0]!.unindexed).toBeGreaterThanOrEqual(100);
+      // What is left unindexed at the end is what came after the last optimize began.
+      expect(engine.store.unindexedChunks).toBeLessThan(total);
+    } finally {
+      await engine.close();
+      await cleanup();
+    }
+  });
+});
