@@ -3,7 +3,7 @@
 // protocol.ts over process.parentPort.
 import { createEngine } from '../main/engine';
 import { canAnswer, withAnswers } from '../main/server/answers';
-import { withSettings } from '../main/server/settings';
+import { liveRerank, withSettings } from '../main/server/settings';
 import { toQuarryError } from '../main/util/errors';
 import { createHostHandler } from './host-handler';
 import { isToHost, type FromHost } from './protocol';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   if (!dataDir) throw new Error('engine-host: no data folder given');
   const opened = await createEngine({ dataDir });
   // The desktop app keeps the API key in the OS keychain and passes it as QUARRY_API_KEY.
-  const engine = withSettings(canAnswer(opened) ? withAnswers(opened) : opened, { dataDir, keyStorage: 'secure', applyRerank: (r) => opened.setRerank(r) });
+  const engine = withSettings(canAnswer(opened) ? withAnswers(opened) : opened, { dataDir, keyStorage: 'secure', applyRerank: liveRerank(opened) });
   const handler = createHostHandler(engine, post);
   port.on('message', (e) => {
     if (isToHost(e.data)) void handler.onMessage(e.data);
