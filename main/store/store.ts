@@ -3,6 +3,7 @@ import * as lancedb from '@lancedb/lancedb';
 import type { DocumentInfo } from '../../contract';
 import type { Chunk } from '../chunk/types';
 import { QuarryError } from '../util/errors';
+import { lanceSession, type CacheSizes } from './cache';
 import { migrateChunkTable, type MigrationProgress } from './migrate';
 import { chunkRow, chunkRowWithVector, documentToRow, rowToDocument } from './rows';
 import { CHUNK_COLUMNS, chunkSchema, documentSchema, pageSchema } from './schema';
@@ -47,6 +48,8 @@ export interface StoreOptions {
   onMigration?: (p: MigrationProgress) => void;
   /** Overrides the vector index's query settings (benchmarks sweep them; see vector-index.ts). */
   vectorQuery?: VectorQueryTuning;
+  /** LanceDB cache sizes; by default bounded for a desktop app (see cache.ts). */
+  cache?: Partial<CacheSizes>;
 }
 
 /** Quote a string for a LanceDB SQL predicate. */
@@ -85,8 +88,16 @@ export class Store {
     private readonly docs: lancedb.Table,
     private readonly pages: lancedb.Table,
     private chunks: lancedb.Table,
-    private opts: Required<Omit<StoreOptions, 'onMigration' | 'vectorQuery'>> & Pick<StoreOptions, 'vectorQuery'>,
+    private opts: Required<Omit<StoreOptions, 'onMigration' | 'vectorQuery' | 'cache'>> & Pick<StoreOptions, 'vectorQuery'>,
+    /** The LanceDB cache sizes this store's connection was opened with. */
+    readonly cacheSizes: CacheSizes,
+    private readonly session: lancedb.Session,
   ) {}
+
+  /** What LanceDB's caches hold now (bytes, entries): bounded by {@link cacheSizes}. */
+  cacheUsage(): { bytes: number; items: number } {
+    return { bytes: Number(this.session.sizeBytes()), items: this.session.approxNumItems() };
+  }
 
   /** The embedder whose vectors the serving chunk table holds. */
   get embedderId(): string {
@@ -107,13 +118,14 @@ export class Store {
   static async open(dir: string, opts: StoreOptions): Promise<Store> {
     await mkdir(dir, { recursive: true });
     try {
-      const db = await lancedb.connect(dir);
+      const { session, sizes } = await lanceSession(dir, opts.cache);
+      const db = await lancedb.connect(dir, { session });
       const names = new Set(await db.tableNames());
       const docs = names.has('documents') ? await db.openTable('documents') : await db.createEmptyTable('documents', documentSchema(), { existOk: true });
       const pages = names.has('pages') ? await db.openTable('pages') : await db.createEmptyTable('pages', pageSchema(), { existOk: true });
       const chunks = await openChunkTable(db, opts.embedderId, opts.dimension);
-      const { onMigration, ...rest } = opts;
-      const store = new Store(db, docs, pages, chunks, { vectorIndexThreshold: VECTOR_INDEX_MIN_ROWS, readOnly: false, ...rest });
+      const { onMigration, cache: _cache, ...rest } = opts;
+      const store = new Store(db, docs, pages, chunks, { vectorIndexThreshold: VECTOR_INDEX_MIN_ROWS, readOnly: false, ...rest }, sizes, session);
       const rewritten = opts.readOnly ? 0 : await migrateChunkTable(chunks, onMigration);
       await store.refreshIndexState();
       // A migrated library is searchable in every script at once, not after the next write.

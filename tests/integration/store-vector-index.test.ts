@@ -93,4 +93,14 @@ describe('store: a document added to an indexed table is searchable before optim
     expect(hybrid.results[0].chunkId).toBe('fresh:0');
     expect(hybrid.results[0].retrievers).toEqual(expect.arrayContaining(['text', 'vector']));
   });
+
+  it('keeps LanceDB caches in a bounded session (what searches loaded is held there, under the cap)', async () => {
+    // The session is really in use: indexes read by the searches above are cached in it.
+    // (Passed any other way than `connect(dir, { session })` it is dropped and stays empty.)
+    const usage = store.cacheUsage();
+    expect(usage.items).toBeGreaterThan(0);
+    expect(usage.bytes).toBeGreaterThan(0);
+    expect(usage.bytes).toBeLessThanOrEqual(store.cacheSizes.indexBytes + store.cacheSizes.metadataBytes);
+    expect(store.cacheSizes.indexBytes).toBeLessThan(6 * 2 ** 30);
+  });
 });
