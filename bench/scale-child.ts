@@ -6,13 +6,14 @@
  *   profile --dir D [--name X] --queries Q           time each stage of hybrid search
  * Each writes its figures as JSON to --out.
  */
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as lancedb from '@lancedb/lancedb';
 import type { Embedder } from '../main/embed/types';
 import { defaultFusion } from '../main/search/fusion';
 import { Searcher } from '../main/search/searcher';
+import { treeBytes } from '../main/store/cache';
 import { CHUNK_COLUMNS } from '../main/store/schema';
 import { chunkTableName, Store, type DocumentRecord } from '../main/store/store';
 import { applyTuning, tuningFor, type VectorQueryTuning } from '../main/store/vector-index';
@@ -22,11 +23,7 @@ import { INDEX_CONFIGS, tuningLabel } from './scale-configs';
 
 /** Total size of the files under `dir`, in MB. */
 async function duMb(dir: string): Promise<number> {
-  let bytes = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) bytes += (await stat(path.join(e.parentPath, e.name))).size;
-  }
-  return round(bytes / 2 ** 20);
+  return round((await treeBytes(dir)) / 2 ** 20);
 }
 
 function peakRssMb(): number {

@@ -31,20 +31,11 @@ export function indexCacheBytes(indexBytesOnDisk: number): number {
   return Math.round(Math.min(INDEX_CACHE_MAX, Math.max(INDEX_CACHE_MIN, indexBytesOnDisk * INDEX_HEADROOM)));
 }
 
-/** Total size of the files under `dir` (0 when it does not exist). */
+/** Total size of the files under `dir`, at any depth (0 when it does not exist). */
 export async function treeBytes(dir: string): Promise<number> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   let total = 0;
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) total += await treeBytes(p);
-    else if (e.isFile()) total += await stat(p).then((s) => s.size, () => 0);
-  }
+  for (const e of entries) if (e.isFile()) total += await stat(path.join(e.parentPath, e.name)).then((s) => s.size, () => 0);
   return total;
 }
 
