@@ -147,8 +147,10 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
   task.onProgress({ stage: 'index' });
   const title = extracted.meta.title || base.name;
   try {
-    await deps.store.replacePages(docId, extracted.pages.map((p) => ({ page: p.page, text: p.text })));
-    await deps.store.replaceChunks(docId, task.collection, chunks, vectors, title, embedder.info.id);
+    // A document first seen by this run has no rows to replace: its writes are plain appends.
+    const fresh = !existing;
+    await deps.store.replacePages(docId, extracted.pages.map((p) => ({ page: p.page, text: p.text })), { fresh });
+    await deps.store.replaceChunks(docId, task.collection, chunks, vectors, title, embedder.info.id, { fresh });
   } catch (e) {
     if (e instanceof QuarryError) throw e;
     const message = (e as Error).message ?? String(e);

@@ -189,8 +189,22 @@ export class Store {
    * Replaces a document's chunks in one commit: a concurrent search sees either the old
    * chunks or the new ones, never a mix (merge-insert on the chunk id plus delete-by-source
    * of the old ones that are gone).
+   *
+   * `fresh`: the document has never had rows (no catalog entry before this ingest, so nothing of
+   * it can be in the tables: removals delete chunks and pages before the document row, and
+   * orphans are swept at open). Its chunks are then appended, still in one commit, instead of
+   * merged: a merge-insert that deletes by source joins against the whole table, so a long
+   * ingest's writes grew with the library.
    */
-  async replaceChunks(docId: string, collection: string, chunks: Chunk[], vectors: Float32Array[], headingPrefix: string, embedderId?: string): Promise<void> {
+  async replaceChunks(
+    docId: string,
+    collection: string,
+    chunks: Chunk[],
+    vectors: Float32Array[],
+    headingPrefix: string,
+    embedderId?: string,
+    opts: { fresh?: boolean } = {},
+  ): Promise<void> {
     return this.exclusive(async () => {
       if (embedderId && embedderId !== this.opts.embedderId) {
         // The index switched to a new embedder while these vectors were computed.
@@ -199,15 +213,17 @@ export class Store {
       const rows = chunks.map((c, i) => chunkRow(docId, collection, c, vectors[i], headingPrefix));
       const where = `doc_id = ${sqlString(docId)}`;
       if (rows.length === 0) {
-        await this.chunks.delete(where);
+        if (!opts.fresh) await this.chunks.delete(where);
         return;
       }
-      await this.chunks
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .whenNotMatchedBySourceDelete({ where })
-        .execute(rows);
+      if (opts.fresh) await this.chunks.add(rows);
+      else
+        await this.chunks
+          .mergeInsert('id')
+          .whenMatchedUpdateAll()
+          .whenNotMatchedInsertAll()
+          .whenNotMatchedBySourceDelete({ where })
+          .execute(rows);
       this.newChunks += rows.length;
       // Full-text search needs the index to exist; rows added after it are searched unindexed
       // until the next optimize, so the first document is searchable at once.
@@ -234,14 +250,16 @@ export class Store {
     });
   }
 
-  async replacePages(docId: string, pages: { page: number; text: string }[]): Promise<void> {
+  /** A document's page texts, replaced in one commit (`fresh`: see {@link replaceChunks}). */
+  async replacePages(docId: string, pages: { page: number; text: string }[], opts: { fresh?: boolean } = {}): Promise<void> {
     return this.exclusive(async () => {
       const where = `doc_id = ${sqlString(docId)}`;
       const rows = pages.map((p) => ({ id: `${docId}:p${p.page}`, doc_id: docId, page: p.page, text: p.text }));
       if (rows.length === 0) {
-        await this.pages.delete(where);
+        if (!opts.fresh) await this.pages.delete(where);
         return;
       }
+      if (opts.fresh) return void (await this.pages.add(rows));
       await this.pages.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(rows);
     });
   }

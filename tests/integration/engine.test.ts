@@ -171,6 +171,43 @@ describe('engine: bad input never breaks the batch', () => {
     }
   });
 
+  it('appends a new document once: a retry after its write went through replaces, never duplicates', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const samples = await writeSamples(path.join(dir, 's'));
+      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+      try {
+        const original = engine.store.replaceChunks.bind(engine.store);
+        const fresh: (boolean | undefined)[] = [];
+        // The first write lands, then reports a transient failure (as a commit conflict would):
+        // the job runs again, this time against a document that already has chunks.
+        engine.store.replaceChunks = async (...args: Parameters<typeof original>) => {
+          fresh.push(args[6]?.fresh);
+          await original(...args);
+          if (fresh.length === 1) throw new Error('Retryable commit conflict for version 7');
+        };
+        const { jobs } = await ingest(engine, [samples[0]]);
+        engine.store.replaceChunks = original;
+        expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
+        expect(fresh).toEqual([true, false]);
+        const docId = jobs[0].docId!;
+        const chunks = await engine.store.chunksByDoc(docId);
+        expect(chunks.length).toBeGreaterThan(0);
+        expect(new Set(chunks.map((c) => c.id)).size).toBe(chunks.length);
+        expect(engine.documents().get(docId)?.chunks).toBe(chunks.length);
+
+        // Removed and added again: a fresh append again, still exactly one copy.
+        await engine.handlers['library.remove']({ docId });
+        await ingest(engine, [samples[0]]);
+        expect(await engine.store.countChunks(`doc_id = '${docId}'`)).toBe(chunks.length);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('detects a file changed while it is being ingested and reads it again', async () => {
     const { dir, cleanup } = await tempDir();
     try {
