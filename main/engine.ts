@@ -149,8 +149,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     // `calibration` is created just below, once the searcher it drives exists; nothing calls fusion() before then.
     const fusion = (): FusionConfig => settings.fusion[serving.info.id] ?? calibration.fusionFor(serving.info.id) ?? defaultFusion(serving.info.id);
 
-    const putDoc = async (doc: DocumentRecord): Promise<void> => {
-      await store.upsertDocument(doc);
+    const putDoc = async (doc: DocumentRecord, o?: { fresh?: boolean }): Promise<void> => {
+      await store.upsertDocument(doc, o);
+      catalog.set(doc.docId, doc);
+      emit('library.changed', { docIds: [doc.docId] });
+    };
+    const showDoc = (doc: DocumentRecord): void => {
       catalog.set(doc.docId, doc);
       emit('library.changed', { docIds: [doc.docId] });
     };
@@ -181,6 +185,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         embedder,
         getDoc: (id) => catalog.get(id),
         putDoc,
+        showDoc,
         embedBatchSize: settings.ingest.embedBatchSize,
         onDone: () => undefined,
         onFailed: async (job: JobRecord, docId: string) => {

@@ -16,8 +16,14 @@ export interface PipelineDeps {
   embedder: () => Promise<Embedder>;
   /** The current catalog entry for a document id, if any. */
   getDoc(docId: string): DocumentRecord | undefined;
-  /** Publishes a catalog change (memory and store). */
-  putDoc(doc: DocumentRecord): Promise<void>;
+  /** Publishes a catalog change (memory and store); `fresh`: the store has no row for it yet. */
+  putDoc(doc: DocumentRecord, opts?: { fresh?: boolean }): Promise<void>;
+  /**
+   * Publishes a catalog entry in memory only: a new document while it is processed. Its row is
+   * written once, when it is ready; a crash before that leaves pages or chunks without a row,
+   * which the store sweeps at open, and the resumed job starts the document afresh.
+   */
+  showDoc(doc: DocumentRecord): void;
   /** Texts per embedder call: the batcher fills each call from several files. */
   embedBatchSize: number;
 }
@@ -113,7 +119,9 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
     status: existing?.status === 'ready' ? 'ready' : 'processing',
     warnings: existing?.warnings ?? [],
   };
-  if (!existing) await deps.putDoc(base);
+  // A document first seen by this run has no rows to replace: its writes are plain appends.
+  const fresh = !existing;
+  if (fresh) deps.showDoc(base);
 
   task.onProgress({ stage: 'parse', pagesDone: 0 });
   const extracted: ExtractedDocument = await extractFile(abs, {
@@ -147,8 +155,6 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
   task.onProgress({ stage: 'index' });
   const title = extracted.meta.title || base.name;
   try {
-    // A document first seen by this run has no rows to replace: its writes are plain appends.
-    const fresh = !existing;
     await deps.store.replacePages(docId, extracted.pages.map((p) => ({ page: p.page, text: p.text })), { fresh });
     await deps.store.replaceChunks(docId, task.collection, chunks, vectors, title, embedder.info.id, { fresh });
   } catch (e) {
@@ -186,7 +192,7 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
       message: ocr ? `No text layer on ${doc.pagesNeedingOcr} page(s): the document is scanned and needs OCR.` : 'The document contains no text.',
     });
   }
-  await deps.putDoc(doc);
+  await deps.putDoc(doc, { fresh });
   lap('indexMs');
   return { kind: 'indexed', doc, timings, embedding: { texts: chunks.length, cacheHits } };
 }

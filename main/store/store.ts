@@ -169,9 +169,16 @@ export class Store {
     return rows.map(rowToDocument);
   }
 
-  async upsertDocument(doc: DocumentRecord): Promise<void> {
+  /**
+   * Writes a document's row. `fresh`: it has none yet (see {@link replaceChunks}), so it is
+   * appended: the merge-insert joins against the whole table and was the costliest write of an
+   * ingest (~11 ms of LanceDB CPU per file at 300 documents, against ~3-4 ms for the pages and
+   * the chunks).
+   */
+  async upsertDocument(doc: DocumentRecord, opts: { fresh?: boolean } = {}): Promise<void> {
     return this.exclusive(async () => {
-      await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([documentToRow(doc)]);
+      if (opts.fresh) await this.docs.add([documentToRow(doc)]);
+      else await this.docs.mergeInsert('doc_id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute([documentToRow(doc)]);
     });
   }
 
@@ -338,15 +345,22 @@ export class Store {
     return new Map(rows.map((r) => [r.id as string, vec(r.vector)]));
   }
 
-  /** Deletes chunks and pages whose document is gone (a removal cut short by a crash). */
+  /**
+   * Deletes chunks and pages whose document row is gone: a removal cut short by a crash, or a new
+   * document whose ingest was (its row is written last).
+   */
   async sweepOrphans(liveDocIds: Set<string>): Promise<number> {
     return this.exclusive(async () => {
       const orphans = [...(await this.chunkDocIds())].filter((d) => !liveDocIds.has(d));
-      if (orphans.length === 0) return 0;
-      const where = `doc_id IN (${orphans.map(sqlString).join(',')})`;
-      const n = await this.chunks.countRows(where);
-      await this.chunks.delete(where);
-      await this.pages.delete(where);
+      const pageRows = await this.pages.query().select(['doc_id']).toArray();
+      const orphanPages = new Set(pageRows.map((r) => r.doc_id as string).filter((d) => !liveDocIds.has(d)));
+      let n = 0;
+      if (orphans.length > 0) {
+        const where = `doc_id IN (${orphans.map(sqlString).join(',')})`;
+        n = await this.chunks.countRows(where);
+        await this.chunks.delete(where);
+      }
+      if (orphanPages.size > 0) await this.pages.delete(`doc_id IN (${[...orphanPages].map(sqlString).join(',')})`);
       return n;
     });
   }

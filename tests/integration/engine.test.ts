@@ -208,6 +208,52 @@ describe('engine: bad input never breaks the batch', () => {
     }
   });
 
+  it('writes a new document row last and sweeps what a crash before it left behind', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const samples = await writeSamples(path.join(dir, 's'));
+      const dataDir = path.join(dir, 'lib');
+      let engine = await createEngine({ dataDir, embedder: EMBEDDER });
+      try {
+        // While a new document is processed it is listed, but has no row in the store yet.
+        const listed: string[] = [];
+        engine.on('library.changed', ({ docIds }) => listed.push(...docIds));
+        const rows: number[] = [];
+        const original = engine.store.replaceChunks.bind(engine.store);
+        engine.store.replaceChunks = async (...args: Parameters<typeof original>) => {
+          rows.push((await engine.store.loadDocuments()).length);
+          return original(...args);
+        };
+        const { jobs } = await ingest(engine, [samples[0]]);
+        engine.store.replaceChunks = original;
+        expect(rows).toEqual([0]);
+        expect(listed.filter((id) => id === jobs[0].docId).length).toBe(2); // processing, then ready
+        expect((await engine.store.loadDocuments()).map((d) => d.status)).toEqual(['ready']);
+
+        // A crash between the content writes and the row: pages and chunks with no document,
+        // and a scanned file's pages with no chunks at all.
+        const chunk = { id: 'ghost:0', docId: 'ghost', ordinal: 0, text: 'orphaned text', pageStart: 1, pageEnd: 1, charStart: 0, charEnd: 13, headingPath: [], sectionId: 'ghost:s0', tokenCount: 3 };
+        const [vector] = await (await engine.embedder()).embed([chunk.text]);
+        await engine.store.replacePages('ghost', [{ page: 1, text: 'orphaned text' }], { fresh: true });
+        await engine.store.replaceChunks('ghost', 'default', [chunk], [vector], '', undefined, { fresh: true });
+        await engine.store.replacePages('scan', [{ page: 1, text: '' }], { fresh: true });
+      } finally {
+        await engine.close();
+      }
+      engine = await createEngine({ dataDir, embedder: EMBEDDER });
+      try {
+        expect(await engine.store.countChunks(`doc_id = 'ghost'`)).toBe(0);
+        expect(await engine.store.getPage('ghost', 1)).toBeUndefined();
+        expect(await engine.store.getPage('scan', 1)).toBeUndefined();
+        expect(engine.documents().size).toBe(1);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('detects a file changed while it is being ingested and reads it again', async () => {
     const { dir, cleanup } = await tempDir();
     try {
