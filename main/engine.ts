@@ -149,13 +149,17 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     // `calibration` is created just below, once the searcher it drives exists; nothing calls fusion() before then.
     const fusion = (): FusionConfig => settings.fusion[serving.info.id] ?? calibration.fusionFor(serving.info.id) ?? defaultFusion(serving.info.id);
 
+    // New documents being processed are listed before their row is written (see showDoc).
+    const unsaved = new Set<string>();
     const putDoc = async (doc: DocumentRecord, o?: { fresh?: boolean }): Promise<void> => {
       await store.upsertDocument(doc, o);
       catalog.set(doc.docId, doc);
+      unsaved.delete(doc.docId);
       emit('library.changed', { docIds: [doc.docId] });
     };
     const showDoc = (doc: DocumentRecord): void => {
       catalog.set(doc.docId, doc);
+      unsaved.add(doc.docId);
       emit('library.changed', { docIds: [doc.docId] });
     };
     const makeRerank = (s: RerankSettings): (RerankerSetup & { close(): Promise<void> }) | undefined =>
@@ -192,6 +196,13 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
           const doc = catalog.get(docId);
           // A document that was searchable keeps serving its old chunks; only new ones fail.
           if (doc && doc.status !== 'ready') await putDoc({ ...doc, status: 'failed', error: job.error });
+        },
+        // A new document whose ingest was cancelled leaves the list: it never had a row, and
+        // whatever of it was written is swept at the next start.
+        onCancelled: (_job: JobRecord, docId: string) => {
+          if (!unsaved.delete(docId)) return;
+          catalog.delete(docId);
+          emit('library.changed', { docIds: [docId] });
         },
       },
       { concurrency: opts.concurrency ?? settings.ingest.concurrency, maxAttempts: 3, retryBaseMs: 1000 },

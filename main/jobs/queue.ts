@@ -51,7 +51,12 @@ export class IngestQueue {
 
   constructor(
     private readonly journal: JobJournal,
-    private readonly deps: PipelineDeps & { onFailed(job: JobRecord, docId: string): Promise<void>; onDone(outcome: FileOutcome): void },
+    private readonly deps: PipelineDeps & {
+      onFailed(job: JobRecord, docId: string): Promise<void>;
+      onDone(outcome: FileOutcome): void;
+      /** A job was cancelled (queued or running): its document may never have been written. */
+      onCancelled?(job: JobRecord, docId: string): void;
+    },
     private readonly opts: QueueOptions,
   ) {
     this.batcher = new EmbedBatcher(deps.embedder, { batchSize: deps.embedBatchSize });
@@ -110,6 +115,7 @@ export class IngestQueue {
     const run = this.running.get(jobId);
     if (run) run.abort.abort();
     else if (job.state === 'queued') {
+      this.deps.onCancelled?.(job, docIdFor(job.path, job.collection));
       await this.finish(job, 'cancelled');
     }
   }
@@ -255,7 +261,10 @@ export class IngestQueue {
         if (this.closed) {
           // Shutting down: leave it queued so the next start resumes it.
           await this.journal.put({ ...rec, state: 'queued', updatedAt: new Date().toISOString() }).catch(() => undefined);
-        } else await this.finish({ ...rec, error: err.toInfo() }, 'cancelled');
+        } else {
+          this.deps.onCancelled?.(rec, docIdFor(job.path, job.collection));
+          await this.finish({ ...rec, error: err.toInfo() }, 'cancelled');
+        }
       } else if (err.retryable && rec.attempts < this.opts.maxAttempts) {
         const delay = this.opts.retryBaseMs * 2 ** (rec.attempts - 1) * (0.75 + Math.random() * 0.5);
         await this.journal.put({ ...rec, state: 'queued', error: err.toInfo(), notBefore: Date.now() + delay, updatedAt: new Date().toISOString() });

@@ -254,6 +254,45 @@ describe('engine: bad input never breaks the batch', () => {
     }
   });
 
+  it('drops a new document from the list when its ingest is cancelled', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const samples = await writeSamples(path.join(dir, 's'));
+      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+      try {
+        const embedder = await engine.embedder();
+        const embed = embedder.embed.bind(embedder);
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let embedding!: () => void;
+        const started = new Promise<void>((r) => (embedding = r));
+        embedder.embed = async (texts, opts) => {
+          if (opts?.kind === 'passage') {
+            embedding();
+            await gate;
+          }
+          return embed(texts, opts);
+        };
+        const { jobIds } = await engine.handlers['library.ingest']({ paths: [samples[0]], collection: 'default', tags: [] });
+        await started;
+        expect([...engine.documents().values()].map((d) => d.status)).toEqual(['processing']);
+        const changed: string[] = [];
+        engine.on('library.changed', ({ docIds }) => changed.push(...docIds));
+        await engine.handlers['jobs.cancel']({ jobId: jobIds[0] });
+        release();
+        await engine.queue.whenIdle();
+        expect(engine.queue.list()[0].state).toBe('cancelled');
+        expect(engine.documents().size).toBe(0);
+        expect(changed).toHaveLength(1);
+        expect(await engine.store.countChunks()).toBe(0);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('detects a file changed while it is being ingested and reads it again', async () => {
     const { dir, cleanup } = await tempDir();
     try {
