@@ -26,8 +26,8 @@ function run(cmd, cmdArgs) {
 }
 
 /** Hands the terminal to a child and exits with its code (Ctrl+C reaches it directly). */
-function handOver(cmd, cmdArgs) {
-  const child = spawn(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+function handOver(cmd, cmdArgs, env = process.env) {
+  const child = spawn(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
@@ -45,5 +45,8 @@ if (electron.available) {
     console.log('Building the web UI (first run only)…');
     run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn']);
   }
-  handOver(process.execPath, [path.join(root, 'bin', 'quarry.js'), 'serve', ...args]);
+  // Two malloc arenas on Linux, as the desktop app's engine process gets (main/util/process-env.ts
+  // says why; this file is plain JavaScript and cannot import it).
+  const env = process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined ? { ...process.env, MALLOC_ARENA_MAX: '2' } : process.env;
+  handOver(process.execPath, [path.join(root, 'bin', 'quarry.js'), 'serve', ...args], env);
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell, utilityProcess } from 'electron';
 import { ipcChannels, type IpcReply, type MenuCommand, type Method } from '../contract';
 import { defaultDataDir } from '../main/config';
+import { engineProcessEnv } from '../main/util/process-env';
 import { serveAppFile } from './app-protocol';
 import { EngineConnection, type HostPort } from './engine-connection';
 import { registerIpc, type IpcMainLike } from './ipc';
@@ -38,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
     // The remote provider's key comes from the OS keychain and reaches the engine as its
     // environment (how the answers module reads keys); it is never written to settings.json.
     const key = secrets?.get(API_KEY);
-    const env = { ...process.env, ...(key ? { QUARRY_API_KEY: key } : {}) };
+    const env = engineProcessEnv({ ...process.env, ...(key ? { QUARRY_API_KEY: key } : {}) });
     const child = utilityProcess.fork(path.join(here, 'engine-host.js'), [dataDir], { serviceName: 'Quarry engine', stdio: 'inherit', env });
     const port: HostPort = {
       postMessage: (m) => child.postMessage(m),
