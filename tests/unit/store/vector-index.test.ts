@@ -33,8 +33,9 @@ describe('tuningFor / applyTuning', () => {
   it('searches HNSW graphs deeper as the index spans more of them (one per 250k rows)', () => {
     expect(tuningFor('IvfHnswSq', 0).ef).toBe(200);
     expect(tuningFor('IvfHnswSq', 100_000).ef).toBe(200);
-    expect(tuningFor('IvfHnswSq', 1_000_000).ef).toBe(400);
-    expect(tuningFor('IvfHnswSq', 4_000_000).ef).toBe(800);
+    expect(tuningFor('IvfHnswSq', 1_000_000).ef).toBe(800);
+    expect(tuningFor('IvfHnswSq', 4_000_000).ef).toBe(1600);
+    expect(tuningFor('IvfHnswSq', 20_000_000).ef).toBe(1600);
     // Indexes without a graph keep their settings whatever their size.
     expect(tuningFor('IvfPq', 1_000_000)).toEqual(tuningFor('IvfPq'));
   });
