@@ -266,8 +266,8 @@ export class Store {
         if (!opts.fresh) await this.pages.delete(where);
         return;
       }
-      if (opts.fresh) return void (await this.pages.add(rows));
-      await this.pages.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(rows);
+      if (opts.fresh) await this.pages.add(rows);
+      else await this.pages.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where }).execute(rows);
     });
   }
 

@@ -20,6 +20,25 @@ async function ingest(engine: Engine, paths: string[], extra: { collection?: str
   return { jobIds, jobs };
 }
 
+/**
+ * A fresh library in a temporary folder with the generated samples beside it (in `dir`/s),
+ * closed and removed afterwards.
+ */
+async function withSampleEngine(fn: (ctx: { engine: Engine; samples: string[]; dir: string }) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const samples = await writeSamples(path.join(dir, 's'));
+    const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+    try {
+      await fn({ engine, samples, dir });
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
 describe('engine: ingest and search the generated sample library', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
@@ -146,66 +165,48 @@ describe('engine: bad input never breaks the batch', () => {
   });
 
   it('fails a job cleanly on a store write error and leaves the library intact', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const samples = await writeSamples(path.join(dir, 's'));
-      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
-      try {
-        await ingest(engine, [samples[0]]);
-        const before = await engine.store.countChunks();
-        const original = engine.store.replaceChunks.bind(engine.store);
-        engine.store.replaceChunks = async () => {
-          throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        };
-        const { jobs } = await ingest(engine, [samples[1]]);
-        engine.store.replaceChunks = original;
-        expect(jobs[0]).toMatchObject({ state: 'failed', error: { code: 'STORE_FAILED' } });
-        expect(await engine.store.countChunks()).toBe(before);
-        const res = await search(engine, { query: 'E-4012', k: 3 });
-        expect(res.results[0]?.docName).toBe(path.basename(samples[0]));
-      } finally {
-        await engine.close();
-      }
-    } finally {
-      await cleanup();
-    }
+    await withSampleEngine(async ({ engine, samples }) => {
+      await ingest(engine, [samples[0]]);
+      const before = await engine.store.countChunks();
+      const original = engine.store.replaceChunks.bind(engine.store);
+      engine.store.replaceChunks = async () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      };
+      const { jobs } = await ingest(engine, [samples[1]]);
+      engine.store.replaceChunks = original;
+      expect(jobs[0]).toMatchObject({ state: 'failed', error: { code: 'STORE_FAILED' } });
+      expect(await engine.store.countChunks()).toBe(before);
+      const res = await search(engine, { query: 'E-4012', k: 3 });
+      expect(res.results[0]?.docName).toBe(path.basename(samples[0]));
+    });
   });
 
   it('appends a new document once: a retry after its write went through replaces, never duplicates', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const samples = await writeSamples(path.join(dir, 's'));
-      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
-      try {
-        const original = engine.store.replaceChunks.bind(engine.store);
-        const fresh: (boolean | undefined)[] = [];
-        // The first write lands, then reports a transient failure (as a commit conflict would):
-        // the job runs again, this time against a document that already has chunks.
-        engine.store.replaceChunks = async (...args: Parameters<typeof original>) => {
-          fresh.push(args[6]?.fresh);
-          await original(...args);
-          if (fresh.length === 1) throw new Error('Retryable commit conflict for version 7');
-        };
-        const { jobs } = await ingest(engine, [samples[0]]);
-        engine.store.replaceChunks = original;
-        expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
-        expect(fresh).toEqual([true, false]);
-        const docId = jobs[0].docId!;
-        const chunks = await engine.store.chunksByDoc(docId);
-        expect(chunks.length).toBeGreaterThan(0);
-        expect(new Set(chunks.map((c) => c.id)).size).toBe(chunks.length);
-        expect(engine.documents().get(docId)?.chunks).toBe(chunks.length);
+    await withSampleEngine(async ({ engine, samples }) => {
+      const original = engine.store.replaceChunks.bind(engine.store);
+      const fresh: (boolean | undefined)[] = [];
+      // The first write lands, then reports a transient failure (as a commit conflict would):
+      // the job runs again, this time against a document that already has chunks.
+      engine.store.replaceChunks = async (...args: Parameters<typeof original>) => {
+        fresh.push(args[6]?.fresh);
+        await original(...args);
+        if (fresh.length === 1) throw new Error('Retryable commit conflict for version 7');
+      };
+      const { jobs } = await ingest(engine, [samples[0]]);
+      engine.store.replaceChunks = original;
+      expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
+      expect(fresh).toEqual([true, false]);
+      const docId = jobs[0].docId!;
+      const chunks = await engine.store.chunksByDoc(docId);
+      expect(chunks.length).toBeGreaterThan(0);
+      expect(new Set(chunks.map((c) => c.id)).size).toBe(chunks.length);
+      expect(engine.documents().get(docId)?.chunks).toBe(chunks.length);
 
-        // Removed and added again: a fresh append again, still exactly one copy.
-        await engine.handlers['library.remove']({ docId });
-        await ingest(engine, [samples[0]]);
-        expect(await engine.store.countChunks(`doc_id = '${docId}'`)).toBe(chunks.length);
-      } finally {
-        await engine.close();
-      }
-    } finally {
-      await cleanup();
-    }
+      // Removed and added again: a fresh append again, still exactly one copy.
+      await engine.handlers['library.remove']({ docId });
+      await ingest(engine, [samples[0]]);
+      expect(await engine.store.countChunks(`doc_id = '${docId}'`)).toBe(chunks.length);
+    });
   });
 
   it('writes a new document row last and sweeps what a crash before it left behind', async () => {
@@ -255,103 +256,75 @@ describe('engine: bad input never breaks the batch', () => {
   });
 
   it('drops a new document from the list when its ingest is cancelled', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const samples = await writeSamples(path.join(dir, 's'));
-      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
-      try {
-        const embedder = await engine.embedder();
-        const embed = embedder.embed.bind(embedder);
-        let release!: () => void;
-        const gate = new Promise<void>((r) => (release = r));
-        let embedding!: () => void;
-        const started = new Promise<void>((r) => (embedding = r));
-        embedder.embed = async (texts, opts) => {
-          if (opts?.kind === 'passage') {
-            embedding();
-            await gate;
-          }
-          return embed(texts, opts);
-        };
-        const { jobIds } = await engine.handlers['library.ingest']({ paths: [samples[0]], collection: 'default', tags: [] });
-        await started;
-        expect([...engine.documents().values()].map((d) => d.status)).toEqual(['processing']);
-        const changed: string[] = [];
-        engine.on('library.changed', ({ docIds }) => changed.push(...docIds));
-        await engine.handlers['jobs.cancel']({ jobId: jobIds[0] });
-        release();
-        await engine.queue.whenIdle();
-        expect(engine.queue.list()[0].state).toBe('cancelled');
-        expect(engine.documents().size).toBe(0);
-        expect(changed).toHaveLength(1);
-        expect(await engine.store.countChunks()).toBe(0);
-      } finally {
-        await engine.close();
-      }
-    } finally {
-      await cleanup();
-    }
+    await withSampleEngine(async ({ engine, samples }) => {
+      const embedder = await engine.embedder();
+      const embed = embedder.embed.bind(embedder);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let embedding!: () => void;
+      const started = new Promise<void>((r) => (embedding = r));
+      embedder.embed = async (texts, opts) => {
+        if (opts?.kind === 'passage') {
+          embedding();
+          await gate;
+        }
+        return embed(texts, opts);
+      };
+      const { jobIds } = await engine.handlers['library.ingest']({ paths: [samples[0]], collection: 'default', tags: [] });
+      await started;
+      expect([...engine.documents().values()].map((d) => d.status)).toEqual(['processing']);
+      const changed: string[] = [];
+      engine.on('library.changed', ({ docIds }) => changed.push(...docIds));
+      await engine.handlers['jobs.cancel']({ jobId: jobIds[0] });
+      release();
+      await engine.queue.whenIdle();
+      expect(engine.queue.list()[0].state).toBe('cancelled');
+      expect(engine.documents().size).toBe(0);
+      expect(changed).toHaveLength(1);
+      expect(await engine.store.countChunks()).toBe(0);
+    });
   });
 
   it('detects a file changed while it is being ingested and reads it again', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const samples = await writeSamples(path.join(dir, 's'));
-      const target = path.join(dir, 'notes.md');
-      await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
-      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
-      try {
-        const embedder = await engine.embedder();
-        const embed = embedder.embed.bind(embedder);
-        let touched = false;
-        embedder.embed = async (texts, opts) => {
-          if (!touched && opts?.kind === 'passage') {
-            touched = true;
-            await writeFile(target, '# Rewritten\n\nThe file was rewritten during ingestion: geothermal wells.\n');
-          }
-          return embed(texts, opts);
-        };
-        const { jobs } = await ingest(engine, [target]);
-        expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
-        const chunks = await engine.store.chunksByDoc(jobs[0].docId!);
-        expect(chunks.map((c) => c.text).join(' ')).toContain('geothermal');
-      } finally {
-        await engine.close();
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-      await cleanup();
-    }
+    await withSampleEngine(async ({ engine, samples, dir }) => {
+    const target = path.join(dir, 'notes.md');
+    await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
+      const embedder = await engine.embedder();
+      const embed = embedder.embed.bind(embedder);
+      let touched = false;
+      embedder.embed = async (texts, opts) => {
+        if (!touched && opts?.kind === 'passage') {
+          touched = true;
+          await writeFile(target, '# Rewritten\n\nThe file was rewritten during ingestion: geothermal wells.\n');
+        }
+        return embed(texts, opts);
+      };
+      const { jobs } = await ingest(engine, [target]);
+      expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
+      const chunks = await engine.store.chunksByDoc(jobs[0].docId!);
+      expect(chunks.map((c) => c.text).join(' ')).toContain('geothermal');
+    });
   });
 });
 
 describe('engine: a file deleted while it is being ingested', () => {
   it('fails that job with FILE_NOT_FOUND and indexes nothing of it', async () => {
-    const { dir, cleanup } = await tempDir();
-    try {
-      const samples = await writeSamples(path.join(dir, 's'));
-      const target = path.join(dir, 'doomed.md');
-      await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
-      const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
-      try {
-        const embedder = await engine.embedder();
-        const embed = embedder.embed.bind(embedder);
-        embedder.embed = async (texts, opts) => {
-          if (opts?.kind === 'passage') await rm(target, { force: true });
-          return embed(texts, opts);
-        };
-        const { jobs } = await ingest(engine, [target, samples[0]]);
-        const doomed = jobs.find((j) => j.path === target)!;
-        expect(doomed).toMatchObject({ state: 'failed', error: { code: 'FILE_NOT_FOUND' } });
-        expect(await engine.store.countChunks(`doc_id = '${doomed.docId}'`)).toBe(0);
-        // The rest of the batch is unaffected.
-        expect(jobs.find((j) => j.path === samples[0])?.state).toBe('done');
-      } finally {
-        await engine.close();
-      }
-    } finally {
-      await cleanup();
-    }
+    await withSampleEngine(async ({ engine, samples, dir }) => {
+    const target = path.join(dir, 'doomed.md');
+    await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
+      const embedder = await engine.embedder();
+      const embed = embedder.embed.bind(embedder);
+      embedder.embed = async (texts, opts) => {
+        if (opts?.kind === 'passage') await rm(target, { force: true });
+        return embed(texts, opts);
+      };
+      const { jobs } = await ingest(engine, [target, samples[0]]);
+      const doomed = jobs.find((j) => j.path === target)!;
+      expect(doomed).toMatchObject({ state: 'failed', error: { code: 'FILE_NOT_FOUND' } });
+      expect(await engine.store.countChunks(`doc_id = '${doomed.docId}'`)).toBe(0);
+      // The rest of the batch is unaffected.
+      expect(jobs.find((j) => j.path === samples[0])?.state).toBe('done');
+    });
   });
 });
 
