@@ -28,10 +28,14 @@ export const ingestCommand: Command = {
     const onMigration = json ? undefined : (p: { done: number; total: number }): void => bar.update(p.done, p.total, 'upgrading the index for non-Latin text');
     const engine = await openEngine({ dataDir, lockWaitMs: waitS * 1000, onMigration });
     let interrupted = false;
+    let stopped: () => void = () => undefined;
+    // Closing the engine stops the queue without emptying it, so the wait for an idle queue
+    // ends here instead (else the command never returned and Node exited with code 13).
+    const whenStopped = new Promise<void>((resolve) => (stopped = resolve));
     const onSigint = (): void => {
       interrupted = true;
       io.err.write('\nStopping… unfinished files stay queued and resume on the next `quarry ingest`.\n');
-      void engine.close();
+      void engine.close().finally(stopped);
     };
     process.once('SIGINT', onSigint);
     try {
@@ -39,7 +43,7 @@ export const ingestCommand: Command = {
       if (resumed > 0 && !json) io.err.write(`Resuming ${resumed} unfinished file(s) from an earlier run.\n`);
       const off = engine.on('ingest.progress', (p) => {
         const label = p.path ? `${p.stage} ${path.basename(p.path)}` : p.stage;
-        if (!json) bar.update(p.filesDone, p.filesTotal, label, p.etaSeconds);
+        if (!json && !interrupted) bar.update(p.filesDone, p.filesTotal, label, p.etaSeconds);
       });
       const { jobIds } = await engine.handlers['library.ingest']({
         paths: args,
@@ -47,7 +51,7 @@ export const ingestCommand: Command = {
         tags: (values.tag as string[] | undefined) ?? [],
         password: values.password as string | undefined,
       });
-      await engine.queue.whenIdle();
+      await Promise.race([engine.queue.whenIdle(), whenStopped]);
       off();
       bar.done();
       if (interrupted) return 130;
