@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { arenaEnv } from './arena.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const all = ['pdf-extract', 'embed', 'ingest', 'search-during-ingest', 'search-latency', 'scifact', 'calibration', 'rerank', 'diversity', 'answer', 'answer-latency', 'ui', 'ui-browser'];
@@ -25,7 +26,8 @@ for (const name of list) {
     continue;
   }
   console.log(`\n=== ${name} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...forwarded], { cwd: root, stdio: 'inherit' });
+  // With the malloc settings the app's engine runs with (arena.js), so memory figures match it.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...forwarded], { cwd: root, stdio: 'inherit', env: arenaEnv(process.env) });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { arenaEnv } from './arena.js';
 import { electronStatus } from './electron-status.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -45,8 +46,6 @@ if (electron.available) {
     console.log('Building the web UI (first run only)…');
     run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn']);
   }
-  // Two malloc arenas on Linux, as the desktop app's engine process gets (main/util/process-env.ts
-  // says why; this file is plain JavaScript and cannot import it).
-  const env = process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined ? { ...process.env, MALLOC_ARENA_MAX: '2' } : process.env;
-  handOver(process.execPath, [path.join(root, 'bin', 'quarry.js'), 'serve', ...args], env);
+  // Two malloc arenas on Linux, as the desktop app's engine process gets (arena.js).
+  handOver(process.execPath, [path.join(root, 'bin', 'quarry.js'), 'serve', ...args], arenaEnv(process.env));
 }

@@ -1,6 +1,7 @@
 /**
- * The environment for a process that runs the engine for long (the desktop app's engine host,
- * `quarry serve`).
+ * The environment for the desktop app's engine process. The command line (`quarry`, `npm start`,
+ * `npm run bench`) applies the same rule in bin/arena.js, plain JavaScript that runs before tsx;
+ * a unit test keeps the two alike.
  *
  * On Linux, glibc gives threads their own malloc arenas (up to eight per core) and seldom hands
  * memory freed in one back to the system. The engine runs a dozen allocating threads (PDF and

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,48 @@ async function manyFiles(dir: string, n: number): Promise<string> {
     await writeFile(path.join(folder, `note-${String(i).padStart(3, '0')}.md`), `# Note ${i}\n\n${paras.join('\n\n')}\n`);
   }
   return folder;
+}
+
+/** Waits until `n` jobs are done in a library's journal. */
+async function jobsDone(lib: string, n: number): Promise<void> {
+  const journal = path.join(lib, 'jobs.jsonl');
+  for (let i = 0; i < 600; i++) {
+    const text = existsSync(journal) ? await readFile(journal, 'utf8') : '';
+    if ((text.match(/"state":"done"/g) ?? []).length >= n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`fewer than ${n} jobs done in ${journal}`);
+}
+
+/** The pid that holds a library's lock: the process doing the work. */
+async function lockOwner(lib: string): Promise<number> {
+  const file = path.join(lib, 'quarry.lock');
+  for (let i = 0; i < 400; i++) {
+    try {
+      return (JSON.parse(await readFile(file, 'utf8')) as { pid: number }).pid;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`no lock in ${lib}`);
+}
+
+/** "R", "S", "Z" …: a process's state on Linux; "gone" once it no longer exists. */
+function procState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return 'gone';
+  }
+}
+
+/** Whether a process has ended (gone, or exited and waiting to be reaped) within `ms`. */
+async function endsWithin(pid: number, ms: number): Promise<boolean> {
+  for (const t0 = Date.now(); Date.now() - t0 < ms; await new Promise((r) => setTimeout(r, 20))) {
+    if (['gone', 'Z', 'X'].includes(procState(pid))) return true;
+  }
+  return false;
 }
 
 describe('quarry CLI', () => {
@@ -92,16 +134,14 @@ describe('quarry CLI', () => {
     const lib = await hashLibrary(path.join(dir, 'k'));
     const folder = await manyFiles(path.join(dir, 'k'), 60);
     const first = startCli(['--data-dir', lib, 'ingest', folder]);
-    const journal = path.join(lib, 'jobs.jsonl');
-    // Wait until a few files are done, then kill without warning.
-    for (let i = 0; i < 600; i++) {
-      const text = existsSync(journal) ? await readFile(journal, 'utf8') : '';
-      if ((text.match(/"state":"done"/g) ?? []).length >= 5) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const worker = await lockOwner(lib);
+    // Wait until a few files are done, then kill without warning the pid the user sees.
+    await jobsDone(lib, 5);
     first.child.kill('SIGKILL');
     const killed = await first.done;
     expect(killed.signal).toBe('SIGKILL');
+    // On Linux that pid is a launcher (bin/arena.js); the work it started dies with it.
+    expect(await endsWithin(worker, 2000)).toBe(true);
 
     const second = await runCli(['--data-dir', lib, 'ingest', folder, '--json']);
     expect(second.code).toBe(0);
@@ -121,9 +161,36 @@ describe('quarry CLI', () => {
     }
   });
 
+  it.runIf(process.platform === 'linux')('runs the work with two malloc arenas behind a launcher that Ctrl+C reaches once', async () => {
+    const lib = await hashLibrary(path.join(dir, 'c'));
+    const folder = await manyFiles(path.join(dir, 'c'), 60);
+    // As a user starts it: no MALLOC_ARENA_MAX in the environment.
+    const first = startCli(['--data-dir', lib, 'ingest', folder], { MALLOC_ARENA_MAX: undefined });
+    const worker = await lockOwner(lib);
+    expect(worker).not.toBe(first.child.pid);
+    const stat = readFileSync(`/proc/${worker}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])).toBe(first.child.pid); // its parent is the launcher
+    expect(readFileSync(`/proc/${worker}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+
+    await jobsDone(lib, 3);
+    first.child.kill('SIGINT');
+    const stopped = await first.done;
+    // Stopped gracefully, once: the interrupted exit code, one message, the lock released.
+    expect(stopped, stopped.stderr).toMatchObject({ code: 130 });
+    expect(stopped.stderr.match(/Stopping…/g)).toHaveLength(1);
+    expect(existsSync(path.join(lib, 'quarry.lock'))).toBe(false);
+    expect(await endsWithin(worker, 2000)).toBe(true);
+
+    // A value the user set is kept, and then nothing is relaunched.
+    const own = startCli(['--data-dir', lib, 'ingest', folder], { MALLOC_ARENA_MAX: '4' });
+    expect(await lockOwner(lib)).toBe(own.child.pid);
+    expect((await own.done).code).toBe(0);
+  });
+
   it('refuses a second writer on the same library with a clear message', async () => {
     const lib = await hashLibrary(path.join(dir, 'l'));
-    const folder = await manyFiles(path.join(dir, 'l'), 40);
+    // Enough files that the first is still writing when the second has started (~1 s).
+    const folder = await manyFiles(path.join(dir, 'l'), 150);
     const first = startCli(['--data-dir', lib, 'ingest', folder]);
     for (let i = 0; i < 200 && !existsSync(path.join(lib, 'quarry.lock')); i++) await new Promise((r) => setTimeout(r, 50));
     const second = await runCli(['--data-dir', lib, 'ingest', folder, '--wait', '0']);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { arenaEnv } from '../../../bin/arena.js';
 import { engineProcessEnv } from '../../../main/util/process-env';
 
 describe('engineProcessEnv', () => {
@@ -14,5 +15,18 @@ describe('engineProcessEnv', () => {
     const env = { PATH: 'C:\\Windows' };
     expect(engineProcessEnv(env, 'win32')).toBe(env);
     expect(engineProcessEnv(env, 'darwin')).toBe(env);
+  });
+});
+
+describe('arenaEnv (the command-line launchers, plain JavaScript)', () => {
+  it('follows the same rule as the desktop engine process', () => {
+    const cases: [NodeJS.ProcessEnv, NodeJS.Platform][] = [
+      [{ PATH: '/usr/bin' }, 'linux'],
+      [{ MALLOC_ARENA_MAX: '8' }, 'linux'],
+      [{ MALLOC_ARENA_MAX: '' }, 'linux'],
+      [{ PATH: 'C:\\Windows' }, 'win32'],
+      [{ HOME: '/Users/a' }, 'darwin'],
+    ];
+    for (const [env, platform] of cases) expect(arenaEnv(env, platform)).toEqual(engineProcessEnv(env, platform));
   });
 });
