@@ -157,10 +157,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       unsaved.delete(doc.docId);
       emit('library.changed', { docIds: [doc.docId] });
     };
-    const showDoc = (doc: DocumentRecord): void => {
+    const showDoc = (doc: DocumentRecord, o?: { quiet?: boolean }): void => {
       catalog.set(doc.docId, doc);
       unsaved.add(doc.docId);
-      emit('library.changed', { docIds: [doc.docId] });
+      if (!o?.quiet) emit('library.changed', { docIds: [doc.docId] });
     };
     const makeRerank = (s: RerankSettings): (RerankerSetup & { close(): Promise<void> }) | undefined =>
       s.model

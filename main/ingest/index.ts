@@ -80,6 +80,7 @@ export async function extractBuffer(buf: Buffer, fileName: string, opts: Extract
   try {
     sizeChecks(buf.length, name, opts);
     format = sniffFormat(buf.subarray(0, SNIFF_BYTES), fileName);
+    opts.onFormat?.(format);
     opts.signal?.throwIfAborted();
     return flagEmpty(await dispatch(buf, format, name, opts));
   } catch (e) {
@@ -118,6 +119,7 @@ export async function extractFile(file: string, opts: ExtractOptions = {}): Prom
       const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       format = sniffFormat(head.subarray(0, bytesRead), file);
+      opts.onFormat?.(format);
       buf = await handle.readFile();
     } finally {
       await handle.close();

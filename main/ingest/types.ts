@@ -47,6 +47,8 @@ export interface ExtractOptions {
   signal?: AbortSignal;
   /** Called after each page (PDF) so long documents report progress. */
   onPage?: (done: number, total: number) => void;
+  /** Called once the format is known from the file's first bytes, before it is read. */
+  onFormat?: (format: FileFormat) => void;
   limits?: Partial<IngestLimits>;
   /** Worker threads for long PDFs (default: one per core, at most 4); 1 reads them in-thread. */
   workers?: number;

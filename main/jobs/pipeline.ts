@@ -21,9 +21,10 @@ export interface PipelineDeps {
   /**
    * Publishes a catalog entry in memory only: a new document while it is processed. Its row is
    * written once, when it is ready; a crash before that leaves pages or chunks without a row,
-   * which the store sweeps at open, and the resumed job starts the document afresh.
+   * which the store sweeps at open, and the resumed job starts the document afresh. `quiet`
+   * updates the entry without a library.changed event.
    */
-  showDoc(doc: DocumentRecord): void;
+  showDoc(doc: DocumentRecord, opts?: { quiet?: boolean }): void;
   /** Texts per embedder call: the batcher fills each call from several files. */
   embedBatchSize: number;
 }
@@ -128,6 +129,11 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
     password: task.password,
     signal: task.signal,
     onPage: (done, total) => task.onProgress({ stage: 'parse', pagesDone: done, pagesTotal: total }),
+    // A new document that fails later (a password, a broken file) is listed with its real type.
+    // Quietly: the failure, or the ready row, announces the change.
+    onFormat: (format) => {
+      if (fresh && format !== base.format) deps.showDoc({ ...base, format }, { quiet: true });
+    },
   });
   task.signal.throwIfAborted();
   lap('parseMs');

@@ -148,7 +148,8 @@ describe('engine: bad input never breaks the batch', () => {
         expect(enc.error?.code).toBe('PDF_PASSWORD_REQUIRED');
         // The failure shows on the document's row, with its next step…
         const row = engine.documents().get(enc.docId!)!;
-        expect(row).toMatchObject({ status: 'failed', error: { code: 'PDF_PASSWORD_REQUIRED' } });
+        // (listed as the PDF it is, not as text: the format is known before the read fails)
+        expect(row).toMatchObject({ status: 'failed', format: 'pdf', error: { code: 'PDF_PASSWORD_REQUIRED' } });
         // …and retrying with the password indexes it.
         const index = await readFile(sharedPath('corpus', 'pdf', 'PDF_INDEX.tsv'), 'utf8');
         const password = index.split('\n').find((l) => l.includes('unstructured__password.pdf'))!.split('\t')[5];
