@@ -4,6 +4,7 @@
 // launchers can use it before tsx is loaded. tests/unit/util/process-env.test.ts keeps the two
 // rules alike.
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 
 /** The variable the relaunched CLI finds its launcher's pid in. */
 export const LAUNCHER_PID_VAR = 'QUARRY_LAUNCHER_PID';
@@ -52,8 +53,11 @@ export function relaunchWithArenaLimit(env = process.env, platform = process.pla
   });
   child.on('exit', (code, signal) => {
     for (const sig of signals) process.off(sig, forward);
-    if (signal) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
+    if (!signal) process.exit(code ?? 1);
+    process.kill(process.pid, signal);
+    // A signal Node ignores or handles (SIGPIPE, SIGUSR1) does not end the launcher: exit as a
+    // shell reports a death by signal.
+    setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 100);
   });
   return true;
 }
