@@ -56,14 +56,19 @@ async function lockOwner(lib: string): Promise<number> {
   throw new Error(`no lock in ${lib}`);
 }
 
-/** "R", "S", "Z" …: a process's state on Linux; "gone" once it no longer exists. */
-function procState(pid: number): string {
+/** The fields of /proc/<pid>/stat after the command name: [state, ppid, …]; [] once it is gone. */
+function procStat(pid: number): string[] {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 'gone';
+    return [];
   }
+}
+
+/** "R", "S", "Z" …: a process's state on Linux; "gone" once it no longer exists. */
+function procState(pid: number): string {
+  return procStat(pid)[0] ?? 'gone';
 }
 
 /** Whether a process has ended (gone, or exited and waiting to be reaped) within `ms`. */
@@ -168,8 +173,7 @@ describe('quarry CLI', () => {
     const first = startCli(['--data-dir', lib, 'ingest', folder], { MALLOC_ARENA_MAX: undefined });
     const worker = await lockOwner(lib);
     expect(worker).not.toBe(first.child.pid);
-    const stat = readFileSync(`/proc/${worker}/stat`, 'utf8');
-    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])).toBe(first.child.pid); // its parent is the launcher
+    expect(Number(procStat(worker)[1])).toBe(first.child.pid); // its parent is the launcher
     expect(readFileSync(`/proc/${worker}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
 
     await jobsDone(lib, 3);

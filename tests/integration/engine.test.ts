@@ -39,6 +39,20 @@ async function withSampleEngine(fn: (ctx: { engine: Engine; samples: string[]; d
   }
 }
 
+/** Runs `act` once, when the engine first embeds passages (a file is then mid-ingest). */
+async function duringFirstEmbed(engine: Engine, act: () => Promise<void>): Promise<void> {
+  const embedder = await engine.embedder();
+  const embed = embedder.embed.bind(embedder);
+  let done = false;
+  embedder.embed = async (texts, opts) => {
+    if (!done && opts?.kind === 'passage') {
+      done = true;
+      await act();
+    }
+    return embed(texts, opts);
+  };
+}
+
 describe('engine: ingest and search the generated sample library', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
@@ -288,18 +302,9 @@ describe('engine: bad input never breaks the batch', () => {
 
   it('detects a file changed while it is being ingested and reads it again', async () => {
     await withSampleEngine(async ({ engine, samples, dir }) => {
-    const target = path.join(dir, 'notes.md');
-    await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
-      const embedder = await engine.embedder();
-      const embed = embedder.embed.bind(embedder);
-      let touched = false;
-      embedder.embed = async (texts, opts) => {
-        if (!touched && opts?.kind === 'passage') {
-          touched = true;
-          await writeFile(target, '# Rewritten\n\nThe file was rewritten during ingestion: geothermal wells.\n');
-        }
-        return embed(texts, opts);
-      };
+      const target = path.join(dir, 'notes.md');
+      await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
+      await duringFirstEmbed(engine, () => writeFile(target, '# Rewritten\n\nThe file was rewritten during ingestion: geothermal wells.\n'));
       const { jobs } = await ingest(engine, [target]);
       expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
       const chunks = await engine.store.chunksByDoc(jobs[0].docId!);
@@ -311,14 +316,9 @@ describe('engine: bad input never breaks the batch', () => {
 describe('engine: a file deleted while it is being ingested', () => {
   it('fails that job with FILE_NOT_FOUND and indexes nothing of it', async () => {
     await withSampleEngine(async ({ engine, samples, dir }) => {
-    const target = path.join(dir, 'doomed.md');
-    await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
-      const embedder = await engine.embedder();
-      const embed = embedder.embed.bind(embedder);
-      embedder.embed = async (texts, opts) => {
-        if (opts?.kind === 'passage') await rm(target, { force: true });
-        return embed(texts, opts);
-      };
+      const target = path.join(dir, 'doomed.md');
+      await copyFile(samples.find((s) => s.endsWith('.md'))!, target);
+      await duringFirstEmbed(engine, () => rm(target, { force: true }));
       const { jobs } = await ingest(engine, [target, samples[0]]);
       const doomed = jobs.find((j) => j.path === target)!;
       expect(doomed).toMatchObject({ state: 'failed', error: { code: 'FILE_NOT_FOUND' } });
