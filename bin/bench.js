@@ -27,7 +27,7 @@ for (const name of list) {
   }
   console.log(`\n=== ${name} ===`);
   // With the malloc settings the app's engine runs with (arena.js), so memory figures match it.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...forwarded], { cwd: root, stdio: 'inherit', env: arenaEnv(process.env) });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './bin/register-deps-loader.mjs', file, ...forwarded], { cwd: root, stdio: 'inherit', env: arenaEnv(process.env) });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -13,6 +13,8 @@ if (!relaunchWithArenaLimit()) {
   });
   const { register } = await import('tsx/esm/api');
   register();
+  // Registered after tsx, so it runs first: installed packages load without tsx (deps-loader.mjs).
+  await import('./register-deps-loader.mjs');
   const { main } = await import('../main/cli/index.ts');
   process.exitCode = await main(process.argv.slice(2));
 }
