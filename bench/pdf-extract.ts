@@ -1,13 +1,17 @@
 /**
- * PDF text extraction speed: `npx tsx bench/pdf-extract.ts [--repeat N] [--only name]`.
+ * PDF text extraction speed: `npm run bench -- pdf-extract [--repeat N] [--only name]`.
  *
  * For every PDF in shared corpus/pdf/long_real (QUARRY_SHARED, default ../shared) it times
- * poppler's `pdftotext` (the baseline, measured in the same run), then our extraction in-thread,
- * with 1 worker thread and with 2 worker threads started cold (a fresh pool: thread start, tsx,
- * pdfjs load included), and with 2 warm workers (the pool kept from a previous document, as when
- * ingesting a folder); best of N runs each. Prints pages/s, the ratios of 2 workers to
- * pdftotext, and the token overlap with pdftotext's text (a quality check: speed must not come
- * from dropping text). Writes bench/results/pdf-extract.json.
+ * poppler's `pdftotext` (the baseline, measured in the same run), then our extraction: in this
+ * thread alone, and the way ingestion reads a file (`extractFile`: up to 40 pages in this
+ * thread, longer ones in this thread beside one worker per other core), with the worker pool
+ * fresh (cold: thread start and pdfjs load included) and kept from a previous document (warm);
+ * best of N runs each. Then the whole folder as an ingest reads it: the files back to back, as
+ * many at a time as the ingest queue parses (settings' ingest.concurrency, 2), the pool kept
+ * between them — once from a fresh pool, then best of N. Ratios are pdftotext's time (one
+ * core: it has no threads) over ours (both cores). Also prints the token overlap with
+ * pdftotext's text (a quality check: speed must not come from dropping text). Writes
+ * bench/results/pdf-extract.json.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +19,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Settings } from '../main/config';
+import { extractFile } from '../main/ingest';
 import { extractPdf, extractPdfParallel } from '../main/ingest/pdf';
 import { closePdfWorkerPool } from '../main/ingest/pdf-pool';
 import { loadPdfjs } from '../main/ingest/pdfjs';
@@ -38,12 +44,13 @@ interface Row {
   pages: number;
   pdftotext: Timing;
   inThread: Timing;
-  worker1Cold: Timing;
+  /** Two workers only, fresh: how long PDFs were read before this thread read beside them. */
   worker2Cold: Timing;
-  worker2Warm: Timing;
-  ratio2ColdToPdftotext: number;
-  ratio2WarmToPdftotext: number;
-  cpuRatio2ToPdftotext: number;
+  ingestCold: Timing;
+  ingestWarm: Timing;
+  ratioColdToPdftotext: number;
+  ratioWarmToPdftotext: number;
+  cpuRatioToPdftotext: number;
   tokenOverlapWithPdftotext: number;
 }
 
@@ -125,14 +132,14 @@ async function main(): Promise<void> {
     const data = new Uint8Array(await readFile(full));
     const base = await best(repeat, () => pdftotext(full), undefined, (v) => v.cpu);
     const inThread = await best(repeat, () => extractPdf(data, { fileName: file }));
-    const w1 = await best(repeat, () => extractPdfParallel(full, { workers: 1 }), closePdfWorkerPool);
     const w2 = await best(repeat, () => extractPdfParallel(full, { workers: 2 }), closePdfWorkerPool);
-    // Warm: the pool keeps the two workers of a first (untimed) run.
-    const warm = await best(repeat, () => extractPdfParallel(full, { workers: 2 }), async () => {
+    const cold = await best(repeat, () => extractFile(full), closePdfWorkerPool);
+    // Warm: the pool keeps the worker of a first (untimed) run, as from the previous file of a folder.
+    const warm = await best(repeat, () => extractFile(full), async () => {
       await closePdfWorkerPool();
-      await extractPdfParallel(full, { workers: 2 });
+      await extractFile(full);
     });
-    const pages = w2.value.pages.length;
+    const pages = warm.value.pages.length;
     const text = (d: ExtractedDocument): string => d.pages.map((p) => p.text).join('\n');
     const pps = (t: Timed<unknown>): Timing => ({ seconds: r2(t.seconds), cpuSeconds: r2(t.cpu), pagesPerSecond: r1(pages / t.seconds) });
     rows.push({
@@ -140,58 +147,86 @@ async function main(): Promise<void> {
       pages,
       pdftotext: pps(base),
       inThread: pps(inThread),
-      worker1Cold: pps(w1),
       worker2Cold: pps(w2),
-      worker2Warm: pps(warm),
-      ratio2ColdToPdftotext: r2(base.seconds / w2.seconds),
-      ratio2WarmToPdftotext: r2(base.seconds / warm.seconds),
-      // What 2 workers would reach with both cores to themselves: pdftotext's CPU time over half
-      // of ours (the machine is shared, so wall-clock ratios move with other people's load).
-      cpuRatio2ToPdftotext: r2(base.cpu / (warm.cpu / 2)),
-      tokenOverlapWithPdftotext: r2(overlap(text(w2.value), base.value.text)),
+      ingestCold: pps(cold),
+      ingestWarm: pps(warm),
+      ratioColdToPdftotext: r2(base.seconds / cold.seconds),
+      ratioWarmToPdftotext: r2(base.seconds / warm.seconds),
+      // What we would reach with both cores to ourselves: pdftotext's CPU time over half of ours
+      // (the machine may be shared, so wall-clock ratios move with other people's load).
+      cpuRatioToPdftotext: r2(base.cpu / (warm.cpu / 2)),
+      tokenOverlapWithPdftotext: r2(overlap(text(warm.value), base.value.text)),
     });
     const row = rows[rows.length - 1];
-    console.error(`${file}: ${pages} pages, ratio cold ${row.ratio2ColdToPdftotext}, warm ${row.ratio2WarmToPdftotext}`);
+    console.error(`${file}: ${pages} pages, ratio cold ${row.ratioColdToPdftotext}, warm ${row.ratioWarmToPdftotext}`);
   }
+  // The folder as an ingest reads it.
+  const concurrency = Settings.parse({}).ingest.concurrency;
+  const folderPass = (): Promise<number> => {
+    let next = 0;
+    let pages = 0;
+    const lane = async (): Promise<void> => {
+      while (next < files.length) {
+        const doc = await extractFile(path.join(DIR, files[next++]));
+        pages += doc.pages.length;
+      }
+    };
+    return Promise.all(Array.from({ length: concurrency }, lane)).then(() => pages);
+  };
+  await closePdfWorkerPool();
+  const folderCold = await best(1, folderPass);
+  const folderWarm = await best(repeat, folderPass);
   const sum = (f: (r: Row) => number): number => rows.reduce((s, r) => s + f(r), 0);
   const pages = sum((r) => r.pages);
+  const pdftotextSeconds = sum((r) => r.pdftotext.seconds);
   const total = {
     pages,
-    pdftotextPagesPerSecond: r1(pages / sum((r) => r.pdftotext.seconds)),
+    pdftotextPagesPerSecond: r1(pages / pdftotextSeconds),
     inThreadPagesPerSecond: r1(pages / sum((r) => r.inThread.seconds)),
-    worker1ColdPagesPerSecond: r1(pages / sum((r) => r.worker1Cold.seconds)),
     worker2ColdPagesPerSecond: r1(pages / sum((r) => r.worker2Cold.seconds)),
-    worker2WarmPagesPerSecond: r1(pages / sum((r) => r.worker2Warm.seconds)),
-    ratio2ColdToPdftotext: r2(sum((r) => r.pdftotext.seconds) / sum((r) => r.worker2Cold.seconds)),
-    ratio2WarmToPdftotext: r2(sum((r) => r.pdftotext.seconds) / sum((r) => r.worker2Warm.seconds)),
-    cpuRatio2ToPdftotext: r2(sum((r) => r.pdftotext.cpuSeconds) / (sum((r) => r.worker2Warm.cpuSeconds) / 2)),
+    ingestColdPagesPerSecond: r1(pages / sum((r) => r.ingestCold.seconds)),
+    ingestWarmPagesPerSecond: r1(pages / sum((r) => r.ingestWarm.seconds)),
+    ratioColdToPdftotext: r2(pdftotextSeconds / sum((r) => r.ingestCold.seconds)),
+    ratioWarmToPdftotext: r2(pdftotextSeconds / sum((r) => r.ingestWarm.seconds)),
+    cpuRatioToPdftotext: r2(sum((r) => r.pdftotext.cpuSeconds) / (sum((r) => r.ingestWarm.cpuSeconds) / 2)),
+    /** The headline: the folder read as an ingest reads it, `concurrency` files at a time. */
+    folder: {
+      concurrency,
+      firstPassSeconds: r2(folderCold.seconds),
+      firstPassPagesPerSecond: r1(folderCold.value / folderCold.seconds),
+      firstPassRatioToPdftotext: r2(pdftotextSeconds / folderCold.seconds),
+      seconds: r2(folderWarm.seconds),
+      cpuSeconds: r2(folderWarm.cpu),
+      pagesPerSecond: r1(folderWarm.value / folderWarm.seconds),
+      ratioToPdftotext: r2(pdftotextSeconds / folderWarm.seconds),
+    },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
-  const headers = ['file', 'pages', 'pdftotext p/s', 'in-thread', '1w cold', '2w cold', '2w warm', 'cold ratio', 'warm ratio', 'cpu ratio', 'overlap'];
+  const headers = ['file', 'pages', 'pdftotext p/s', 'in-thread', '2w cold', 'ingest cold', 'ingest warm', 'cold ratio', 'warm ratio', 'cpu ratio', 'overlap'];
   const table = rows.map((r) => [
     r.file,
     r.pages,
     r.pdftotext.pagesPerSecond,
     r.inThread.pagesPerSecond,
-    r.worker1Cold.pagesPerSecond,
     r.worker2Cold.pagesPerSecond,
-    r.worker2Warm.pagesPerSecond,
-    r.ratio2ColdToPdftotext,
-    r.ratio2WarmToPdftotext,
-    r.cpuRatio2ToPdftotext,
+    r.ingestCold.pagesPerSecond,
+    r.ingestWarm.pagesPerSecond,
+    r.ratioColdToPdftotext,
+    r.ratioWarmToPdftotext,
+    r.cpuRatioToPdftotext,
     r.tokenOverlapWithPdftotext,
   ]);
   table.push([
-    'TOTAL',
+    'TOTAL (one file at a time)',
     total.pages,
     total.pdftotextPagesPerSecond,
     total.inThreadPagesPerSecond,
-    total.worker1ColdPagesPerSecond,
     total.worker2ColdPagesPerSecond,
-    total.worker2WarmPagesPerSecond,
-    total.ratio2ColdToPdftotext,
-    total.ratio2WarmToPdftotext,
-    total.cpuRatio2ToPdftotext,
+    total.ingestColdPagesPerSecond,
+    total.ingestWarmPagesPerSecond,
+    total.ratioColdToPdftotext,
+    total.ratioWarmToPdftotext,
+    total.cpuRatioToPdftotext,
     '',
   ]);
   const cells = [headers, ...table.map((r) => r.map(String))];
@@ -200,7 +235,13 @@ async function main(): Promise<void> {
     console.log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '));
     if (i === 0) console.log(widths.map((n) => '-'.repeat(n)).join('  '));
   }
-  console.log(`pages/s; ratios = pdftotext time / 2-worker time; cpu ratio = pdftotext CPU / (2-worker warm CPU / 2); peak RSS ${total.peakRssMb} MB; best of ${repeat} run(s) each; load average before: ${loadBefore}`);
+  console.log(`pages/s; ratios = pdftotext time / ours; cpu ratio = pdftotext CPU / (our warm CPU / 2); best of ${repeat} run(s) each`);
+  const f = total.folder;
+  console.log(
+    `\nThe folder as an ingest reads it (${f.concurrency} files at a time, readers kept between files): ${f.pagesPerSecond} pages/s, ` +
+      `${f.ratioToPdftotext}x pdftotext (${total.pdftotextPagesPerSecond} pages/s); first pass from a fresh pool ${f.firstPassPagesPerSecond} pages/s, ${f.firstPassRatioToPdftotext}x. ` +
+      `Peak RSS ${total.peakRssMb} MB; load average before: ${loadBefore}`,
+  );
   await closePdfWorkerPool();
   const out = path.join(REPO, 'bench', 'results', 'pdf-extract.json');
   await mkdir(path.dirname(out), { recursive: true });

@@ -5,6 +5,7 @@
  * folder is ingested. Prints p50/p95/max for both phases (target: p95 < 100 ms during ingest)
  * and the ingest's files/min.
  * Run: npx tsx bench/search-during-ingest.ts [--base 40] [--bulk 150] [--rate 4] [--embedder use|hash]
+ *   [--corpus-share 0.2] (copies of the shared corpus in the bulk folder: long PDFs read beside search)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '4' },
     'idle-queries': { type: 'string', default: '40' },
     embedder: { type: 'string', default: 'use' },
+    /** Share of the bulk folder that is copies of the shared corpus (long, odd and broken files). */
+    'corpus-share': { type: 'string', default: '0' },
     name: { type: 'string' },
   },
 });
@@ -54,7 +57,7 @@ try {
   const { queries: testQueries } = await loadSciFactText();
   const queries = [...new Set(testQueries)];
   const base = await generateMixedFolder(path.join(dir, 'base'), { files: Number(values.base), corpusShare: 0, abstracts, seed: 1 });
-  const bulk = await generateMixedFolder(path.join(dir, 'bulk'), { files: Number(values.bulk), corpusShare: 0, abstracts, seed: 2 });
+  const bulk = await generateMixedFolder(path.join(dir, 'bulk'), { files: Number(values.bulk), corpusShare: Number(values['corpus-share']), abstracts, seed: 2 });
   const engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder });
   try {
     await engine.handlers['library.ingest']({ paths: [base.dir], collection: 'base', tags: [] });

@@ -120,14 +120,14 @@ export async function extractPdfAuto(data: Uint8Array, opts: PdfExtractOptions =
   if (opts.signal?.aborted) throw cancelled();
   const { doc, warnings } = await openPdf(data, { password: opts.password, fileName });
   if (workers <= 1 || doc.numPages <= PARALLEL_MIN_PAGES) return readInThread(doc, warnings, opts, fileName);
-  let handOff: { numPages: number; meta: DocumentMeta };
   try {
-    handOff = { numPages: doc.numPages, meta: await readPdfMeta(doc) };
+    const meta = await readPdfMeta(doc);
+    // This thread reads beside workers - 1 workers (see ParallelOptions.local).
+    const result = await runPdfWorkers({ data }, { workers: workers - 1, password: opts.password, fileName, signal: opts.signal, onPage: opts.onPage, numPagesHint: doc.numPages, local: doc });
+    return assemble({ ...meta, pageCount: doc.numPages }, result.pages, [...warnings, ...result.warnings], fileName);
   } catch (e) {
     throw toPdfError(e, fileName);
   } finally {
     await doc.destroy().catch(() => undefined);
   }
-  const viaWorkers = await extractWithWorkers({ data }, { ...opts, fileName, workers }, handOff.numPages);
-  return { ...viaWorkers, meta: { ...handOff.meta, pageCount: handOff.numPages } };
 }

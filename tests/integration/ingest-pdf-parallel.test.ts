@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractFile, extractPdf, extractPdfParallel } from '../../main/ingest';
+import { defaultWorkerCount } from '../../main/ingest/pdf-parallel';
 import { closePdfWorkerPool, pdfWorkerPool } from '../../main/ingest/pdf-pool';
 import { QuarryError } from '../../main/util/errors';
 import { sharedPath, tempDir } from '../helpers/shared';
@@ -30,7 +31,45 @@ describe('parallel PDF extraction (worker threads)', () => {
     // An army pamphlet: nearly every page carries real text.
     expect(doc.pages.filter((p) => p.text.length > 300).length).toBeGreaterThan(550);
     expect(process.resourceUsage().maxRSS * 1024).toBeLessThan(1024 ** 3);
-    // Workers that read a document this long end rather than idle with their grown heaps.
+    // This thread read beside the other cores' workers, which now wait warm for the next PDF.
+    expect(pdfWorkerPool.idleCount).toBe(defaultWorkerCount() - 1);
+  });
+
+  it('reads a long PDF in this thread and a worker together, with the in-thread reader\'s pages', { timeout: 60_000 }, async () => {
+    const file = LONG('unstructured__failure-after-repair.pdf');
+    const inThread = await extractPdf(new Uint8Array(await readFile(file)));
+    await closePdfWorkerPool();
+    const progress: number[] = [];
+    const auto = await extractFile(file, { workers: 2, onPage: (done) => progress.push(done) });
+    expect(auto.pages).toEqual(inThread.pages);
+    expect(auto.meta).toEqual(inThread.meta);
+    expect(progress).toEqual(Array.from({ length: 76 }, (_, i) => i + 1));
+    // One worker beside this thread, back in the pool for the next document.
+    expect(pdfWorkerPool.idleCount).toBe(1);
+    const again = await extractFile(file, { workers: 2 });
+    expect(again.pages).toEqual(inThread.pages);
+    expect(pdfWorkerPool.idleCount).toBe(1);
+    await closePdfWorkerPool();
+  });
+
+  it('stops reading in this thread and the worker soon after an abort', { timeout: 60_000 }, async () => {
+    const ac = new AbortController();
+    let pages = 0;
+    const run = extractFile(LONG('unstructured__DA-619p.pdf'), {
+      workers: 2,
+      signal: ac.signal,
+      onPage: (done) => {
+        pages = done;
+        if (done === 10) ac.abort();
+      },
+    });
+    expect(await codeOf(run)).toBe('CANCELLED');
+    const atAbort = pages;
+    expect(atAbort).toBeLessThan(100);
+    // Nothing keeps reading (and reporting) after the run has ended.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pages).toBe(atAbort);
+    // An aborted run's workers are not reused.
     expect(pdfWorkerPool.idleCount).toBe(0);
   });
 
