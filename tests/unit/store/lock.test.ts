@@ -30,12 +30,14 @@ describe('DataDirLock', () => {
   it.runIf(process.platform === 'linux')('takes over a lock whose owner has exited but is not yet reaped', async () => {
     // A process that has exited while its parent does not reap it: a zombie, which still
     // answers signal 0 (a killed CLI waits like this for its new parent; see bin/arena.js).
-    // `sleep`, exec'd in place of the shell, never reaps the shell's background child.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // `sleep`, exec'd in place of the shell, never reaps the shell's background child. The child
+    // lives 0.5 s, so it exits after the exec: one that exits at once may be reaped by the shell
+    // first (seen under load), leaving no zombie to test with.
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString()))));
       const state = (): string => readFileSync(`/proc/${pid}/stat`, 'utf8');
-      for (let i = 0; i < 100 && !state().includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 150 && !state().includes(') Z'); i++) await new Promise((r) => setTimeout(r, 20));
       expect(state()).toContain(') Z');
       await writeFile(path.join(dir, 'quarry.lock'), JSON.stringify({ pid, host: hostname(), startedAt: 'then', command: 'quarry ingest' }));
       const lock = await DataDirLock.acquire(dir);
