@@ -1,5 +1,4 @@
 import JSZip from 'jszip';
-import mammoth from 'mammoth';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { QuarryError } from '../util/errors';
 import { HtmlBlockWalker, inlineText } from './html-blocks';
@@ -115,6 +114,8 @@ export async function extractDocx(buf: Buffer, opts: { limits?: Partial<IngestLi
   const meta: DocumentMeta = { pageCount: 1, ...(await coreProperties(zip).catch(() => ({}))) };
   let html: string;
   try {
+    // Loaded on first use, so a reader worker that only ever reads PDFs never loads it.
+    const { default: mammoth } = await import('mammoth');
     const result = await mammoth.convertToHtml(
       { buffer: buf },
       {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ErrorCode, FileFormat } from '../../contract';
 import { QuarryError, toQuarryError } from '../util/errors';
 import { extractDocx } from './docx';
+import { DOCX_OFFTHREAD_BYTES, extractDocxOffThread } from './docx-offthread';
 import { extractHtml } from './html';
 import { extractPdfAuto, type PdfExtractOptions } from './pdf';
 import { SNIFF_BYTES, sniffFormat } from './sniff';
@@ -55,6 +56,7 @@ async function dispatch(buf: Buffer, format: FileFormat, name: string, opts: Ext
       return extractPdfAuto(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), pdfOpts);
     }
     case 'docx':
+      if (buf.length >= DOCX_OFFTHREAD_BYTES) return extractDocxOffThread(buf, { limits: opts.limits, signal: opts.signal });
       return extractDocx(buf, { limits: opts.limits, signal: opts.signal });
     case 'html':
       return extractHtml(buf);

@@ -6,7 +6,7 @@ import type { RawPdfPage } from './pdf-pages';
 import { readPdfPage } from './pdf-pages';
 import { pdfWorkerPool } from './pdf-pool';
 import type { PdfDocument } from './pdfjs';
-import type { DocumentMeta, ExtractedDocument } from './types';
+import type { DocumentMeta, ExtractedDocument, IngestLimits } from './types';
 
 /** Where a worker reads the PDF from: a path, or bytes (shared, never copied per worker). */
 export type PdfSource = { path: string } | { data: Uint8Array };
@@ -16,7 +16,9 @@ export type ToWorker =
   | { type: 'open'; source: PdfSource; password?: string; fileName?: string; wantMeta: boolean }
   | { type: 'pages'; from: number; to: number }
   /** Drop the document; the worker stays for the next one. */
-  | { type: 'close' };
+  | { type: 'close' }
+  /** Read a whole Word document here, off the main thread (see docx-offthread.ts). */
+  | { type: 'docx'; data: Uint8Array; limits?: Partial<IngestLimits> };
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -24,6 +26,7 @@ export type FromWorker =
   | { type: 'page'; page: RawPdfPage }
   | { type: 'chunkDone' }
   | { type: 'error'; error: ErrorInfo }
+  | { type: 'docx'; doc?: ExtractedDocument; error?: ErrorInfo }
   | { type: 'fatal'; message: string };
 
 /** A worker silent this long (no page, no answer) is stuck in pdfjs: it is stopped. */

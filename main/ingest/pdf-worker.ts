@@ -1,14 +1,17 @@
 /**
  * Worker-thread entry for parallel PDF extraction (see pdf-parallel.ts). Each worker opens the
  * document itself, then reads the page chunks it is sent, posting every page as it finishes.
+ * It also reads whole Word documents sent to it (docx-offthread.ts).
  * All failures travel back as ErrorInfo: nothing thrown here may take the process down.
  */
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './pdf-parallel';
+import { extractDocx } from './docx';
 import { readPdfMeta } from './pdf-meta';
 import { readPdfPage } from './pdf-pages';
 import { openPdf, toPdfError, type PdfDocument } from './pdfjs';
+import { toQuarryError } from '../util/errors';
 
 const PAGES_IN_FLIGHT = 2;
 const port = parentPort;
@@ -50,6 +53,15 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'close': {
       await doc?.destroy().catch(() => undefined);
       doc = null;
+      return;
+    }
+    case 'docx': {
+      try {
+        const result = await extractDocx(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength), { limits: msg.limits });
+        post({ type: 'docx', doc: result });
+      } catch (e) {
+        post({ type: 'docx', error: toQuarryError(e, 'DOCX_MALFORMED').toInfo() });
+      }
       return;
     }
   }

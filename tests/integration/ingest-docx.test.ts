@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { extractBuffer, extractFile } from '../../main/ingest';
+import { extractDocx } from '../../main/ingest/docx';
+import { DOCX_OFFTHREAD_BYTES } from '../../main/ingest/docx-offthread';
+import { closePdfWorkerPool, pdfWorkerPool } from '../../main/ingest/pdf-pool';
 import type { ExtractedDocument } from '../../main/ingest/types';
 import { QuarryError } from '../../main/util/errors';
 import { sharedPath } from '../helpers/shared';
@@ -65,6 +68,32 @@ describe('DOCX corpus', () => {
     const doc = await extractFile(DOCX('unstructured', 'handbook-872p.docx'));
     expect(doc.pages[0].text.length).toBeGreaterThan(500_000);
     expect(doc.pages[0].blocks.filter((b) => b.kind === 'heading').length).toBeGreaterThan(20);
+  });
+
+  it('reads a long DOCX in a worker thread, with the same result as in this thread', { timeout: 60_000 }, async () => {
+    const buf = await readFile(DOCX('unstructured', 'handbook-872p.docx'));
+    expect(buf.length).toBeGreaterThanOrEqual(DOCX_OFFTHREAD_BYTES);
+    await closePdfWorkerPool();
+    const offThread = await extractBuffer(buf, 'handbook-872p.docx');
+    // The reader worker did it, and waits warm in the pool for the next document.
+    expect(pdfWorkerPool.idleCount).toBe(1);
+    expect(offThread).toEqual(await extractDocx(buf));
+    await closePdfWorkerPool();
+  });
+
+  it('brings errors back from the worker, and ends it after an abort', { timeout: 60_000 }, async () => {
+    const buf = await readFile(DOCX('unstructured', 'handbook-872p.docx'));
+    await closePdfWorkerPool();
+    expect(await codeOf(extractBuffer(buf.subarray(0, buf.length - 40), 'cut.docx'))).toBe('DOCX_MALFORMED');
+    // A document that fails cleanly leaves its worker reusable.
+    expect(pdfWorkerPool.idleCount).toBe(1);
+    const ac = new AbortController();
+    const run = extractBuffer(buf, 'handbook-872p.docx', { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    expect(await codeOf(run)).toBe('CANCELLED');
+    // The aborted run took that worker and ended it.
+    expect(pdfWorkerPool.idleCount).toBe(0);
+    await closePdfWorkerPool();
   });
 });
 
