@@ -32,6 +32,26 @@ export async function readPdfPage(doc: PdfDocument, pageNumber: number): Promise
   }
 }
 
+/** Pages a reader keeps in flight: while one waits for pdfjs's asynchronous inflate (zlib on the thread pool), the other keeps the CPU busy. */
+const PAGES_IN_FLIGHT = 2;
+
+/**
+ * Reads pages `from`..`to` of an open document, PAGES_IN_FLIGHT at a time, handing each to
+ * `onPage` as it finishes (not necessarily in order). `stop` ends it early: pages still being
+ * read are dropped.
+ */
+export async function readPageRange(doc: PdfDocument, from: number, to: number, onPage: (page: RawPdfPage) => void, stop: () => boolean = () => false): Promise<void> {
+  let next = from;
+  const lane = async (): Promise<void> => {
+    while (next <= to && !stop()) {
+      const page = await readPdfPage(doc, next++);
+      if (stop()) return;
+      onPage(page);
+    }
+  };
+  await Promise.all(Array.from({ length: PAGES_IN_FLIGHT }, lane));
+}
+
 /** Sizes within 0.5 pt count as one (11.955 and 12 are the same body font). */
 function roundSize(size: number): number {
   return Math.round(size * 2) / 2;

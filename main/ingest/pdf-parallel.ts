@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../contract';
 import { QuarryError } from '../util/errors';
-import type { RawPdfPage } from './pdf-pages';
-import { readPdfPage } from './pdf-pages';
+import { readPageRange, type RawPdfPage } from './pdf-pages';
 import { pdfWorkerPool } from './pdf-pool';
 import type { PdfDocument } from './pdfjs';
 import type { DocumentMeta, ExtractedDocument, IngestLimits } from './types';
@@ -158,22 +157,21 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
       // pool as it is.
       if (!busy && total >= 0 && (nextPage > total || stoppedEarly) && (opts.local || opened === workers.length)) finish(null);
     };
-    /** This thread's lane: chunks from the same queue, two pages in flight as in a worker. */
+    /** This thread's lane: chunks from the same queue, read as a worker reads them. */
     const runLocal = async (doc: PdfDocument): Promise<void> => {
       localBusy = true;
       try {
         for (let chunk = takeChunk(); chunk && !settled; chunk = takeChunk()) {
-          let next = chunk.from;
-          const last = chunk.to;
-          const lane = async (): Promise<void> => {
-            while (next <= last && !settled) {
-              const page = await readPdfPage(doc, next++);
-              if (settled) return;
+          await readPageRange(
+            doc,
+            chunk.from,
+            chunk.to,
+            (page) => {
               heard();
               onPageRead(page);
-            }
-          };
-          await Promise.all([lane(), lane()]);
+            },
+            () => settled,
+          );
         }
       } finally {
         localBusy = false;

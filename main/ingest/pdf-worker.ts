@@ -9,11 +9,10 @@ import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './pdf-parallel';
 import { extractDocx } from './docx';
 import { readPdfMeta } from './pdf-meta';
-import { readPdfPage } from './pdf-pages';
+import { readPageRange } from './pdf-pages';
 import { openPdf, toPdfError, type PdfDocument } from './pdfjs';
 import { toQuarryError } from '../util/errors';
 
-const PAGES_IN_FLIGHT = 2;
 const port = parentPort;
 let doc: PdfDocument | null = null;
 let chain: Promise<void> = Promise.resolve();
@@ -37,16 +36,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'pages': {
       const current = doc;
       if (!current) throw new Error('pages requested before the document was opened');
-      // Two pages in flight: while one waits for pdfjs's asynchronous inflate (zlib on the
-      // thread pool), the other keeps the CPU busy.
-      let next = msg.from;
-      const lane = async (): Promise<void> => {
-        while (next <= msg.to) {
-          const n = next++;
-          post({ type: 'page', page: await readPdfPage(current, n) });
-        }
-      };
-      await Promise.all(Array.from({ length: PAGES_IN_FLIGHT }, lane));
+      await readPageRange(current, msg.from, msg.to, (page) => post({ type: 'page', page }));
       post({ type: 'chunkDone' });
       return;
     }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { extractFile, extractPdf, extractPdfParallel } from '../../main/ingest';
 import { defaultWorkerCount } from '../../main/ingest/pdf-parallel';
 import { closePdfWorkerPool, pdfWorkerPool } from '../../main/ingest/pdf-pool';
+import type { ExtractOptions } from '../../main/ingest/types';
 import { QuarryError } from '../../main/util/errors';
 import { sharedPath, tempDir } from '../helpers/shared';
 
@@ -17,6 +18,21 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
     return (e as QuarryError).code;
   }
   throw new Error('expected a QuarryError');
+}
+
+/** Starts a read with two workers that aborts itself at its 10th page; `pages()` is the last progress seen. */
+function readAbortingAtPage10(read: (opts: ExtractOptions) => Promise<unknown>): { run: Promise<unknown>; pages: () => number } {
+  const ac = new AbortController();
+  let pages = 0;
+  const run = read({
+    workers: 2,
+    signal: ac.signal,
+    onPage: (done) => {
+      pages = done;
+      if (done === 10) ac.abort();
+    },
+  });
+  return { run, pages: () => pages };
 }
 
 describe('parallel PDF extraction (worker threads)', () => {
@@ -53,22 +69,13 @@ describe('parallel PDF extraction (worker threads)', () => {
   });
 
   it('stops reading in this thread and the worker soon after an abort', { timeout: 60_000 }, async () => {
-    const ac = new AbortController();
-    let pages = 0;
-    const run = extractFile(LONG('unstructured__DA-619p.pdf'), {
-      workers: 2,
-      signal: ac.signal,
-      onPage: (done) => {
-        pages = done;
-        if (done === 10) ac.abort();
-      },
-    });
+    const { run, pages } = readAbortingAtPage10((opts) => extractFile(LONG('unstructured__DA-619p.pdf'), opts));
     expect(await codeOf(run)).toBe('CANCELLED');
-    const atAbort = pages;
+    const atAbort = pages();
     expect(atAbort).toBeLessThan(100);
     // Nothing keeps reading (and reporting) after the run has ended.
     await new Promise((r) => setTimeout(r, 300));
-    expect(pages).toBe(atAbort);
+    expect(pages()).toBe(atAbort);
     // An aborted run's workers are not reused.
     expect(pdfWorkerPool.idleCount).toBe(0);
   });
@@ -83,18 +90,9 @@ describe('parallel PDF extraction (worker threads)', () => {
   });
 
   it('stops with CANCELLED soon after an abort', { timeout: 60_000 }, async () => {
-    const ac = new AbortController();
-    let pages = 0;
-    const run = extractPdfParallel(LONG('unstructured__DA-619p.pdf'), {
-      workers: 2,
-      signal: ac.signal,
-      onPage: (done) => {
-        pages = done;
-        if (done === 10) ac.abort();
-      },
-    });
+    const { run, pages } = readAbortingAtPage10((opts) => extractPdfParallel(LONG('unstructured__DA-619p.pdf'), opts));
     expect(await codeOf(run)).toBe('CANCELLED');
-    expect(pages).toBeLessThan(100);
+    expect(pages()).toBeLessThan(100);
   });
 
   it('reports password and format errors from the workers as QuarryErrors', { timeout: 60_000 }, async () => {
