@@ -98,11 +98,18 @@ export class Searcher {
       signal: opts.signal,
     });
     const results: SearchResult[] = [];
+    // A document that repeats a passage word for word (a handbook bound in four times, a
+    // disclaimer on every chapter) would fill the list with copies: the best-ranked one stands
+    // for it. The same text in another document still counts.
+    const shown = new Set<string>();
     for (const f of ranked) {
       if (results.length >= q.k) break;
       const row = rows.get(f.id);
       const doc = row && docs.get(row.doc_id);
       if (!row || !doc) continue; // a chunk whose document is being removed
+      const key = `${row.doc_id}\u0000${row.text}`;
+      if (shown.has(key)) continue;
+      shown.add(key);
       const { snippet, highlights } = makeSnippet(row.text, analyzed.text, analyzed.exact);
       results.push({
         chunkId: row.id,

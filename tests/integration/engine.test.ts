@@ -101,6 +101,29 @@ describe('engine: ingest and search the generated sample library', () => {
     expect(res.results[0]).toMatchObject({ docName: 'annual-report-2025.pdf', page: 3 });
   });
 
+  it('shows a passage a document repeats word for word once, and the same passage in another document too', async () => {
+    await withSampleEngine(async ({ engine, dir }) => {
+      const words = 'trustee office security guard visitors access badge camera alarm lock door desk report'.split(' ');
+      const prose = (seed: number): string =>
+        Array.from({ length: 40 }, (_, i) => `The ${words[(i * 7 + seed) % words.length]} rule ${i} covers the ${words[(i * 3 + seed) % words.length]} of every site.`).join(' ');
+      const section = `## Safety of office and employees\n\n${prose(1)}`;
+      const handbook = path.join(dir, 'handbook.md');
+      await writeFile(handbook, `# Handbook\n\n## Scope\n\n${prose(3)}\n\n${section}\n\n## Budgets\n\n${prose(5)}\n\n${section}\n`);
+      const copy = path.join(dir, 'copy.md');
+      await writeFile(copy, `# Copy\n\n## Scope\n\n${prose(4)}\n\n${section}\n`);
+      await ingest(engine, [handbook, copy]);
+      const res = await search(engine, { query: 'safety of office and employees', k: 10 });
+      const texts = res.results.map((r) => `${r.docName}|${r.text}`);
+      expect(new Set(texts).size).toBe(texts.length);
+      const fromHandbook = res.results.filter((r) => r.docName === 'handbook.md' && r.text.includes('Safety of office'));
+      expect(fromHandbook).toHaveLength(1);
+      expect(res.results.some((r) => r.docName === 'copy.md' && r.text.includes('Safety of office'))).toBe(true);
+      // The library holds both copies: only the results collapse them.
+      const { documents } = await engine.handlers['library.documents']({});
+      expect(documents.find((d) => d.name === 'handbook.md')?.chunks).toBeGreaterThanOrEqual(3);
+    });
+  });
+
   it('filters by document name without extension and by collection', async () => {
     const res = await search(engine, { query: 'pump', k: 10, filters: { doc: 'site-inspection-notes' } });
     expect(res.results.length).toBeGreaterThan(0);
