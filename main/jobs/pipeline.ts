@@ -191,11 +191,13 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
       ...extracted.pages.filter((p) => p.error).map((p) => ({ page: p.page, code: p.error!.code, message: p.error!.message })),
     ],
   };
-  if (chunks.length === 0) {
-    const ocr = doc.pagesNeedingOcr > 0;
+  // Only a PDF page without a text layer is a scan; an empty Word or text file already carries
+  // the extractor's NO_TEXT warning, and a second one would say the same again.
+  const scanned = extracted.format === 'pdf' && doc.pagesNeedingOcr > 0;
+  if (chunks.length === 0 && (scanned || !doc.warnings.some((w) => w.code === 'NO_TEXT'))) {
     doc.warnings.push({
       code: 'NO_TEXT',
-      message: ocr ? `No text layer on ${doc.pagesNeedingOcr} page(s): the document is scanned and needs OCR.` : 'The document contains no text.',
+      message: scanned ? `No text layer on ${doc.pagesNeedingOcr} page(s): the document is scanned and needs OCR.` : 'The document contains no text.',
     });
   }
   await deps.putDoc(doc, { fresh });

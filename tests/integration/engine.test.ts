@@ -124,6 +124,18 @@ describe('engine: ingest and search the generated sample library', () => {
     });
   });
 
+  it('warns once that an empty Word file has no text, and calls only a PDF without a text layer scanned', async () => {
+    await withSampleEngine(async ({ engine }) => {
+      const docx = sharedPath('corpus', 'docx', 'mammoth', 'empty.docx');
+      const scan = sharedPath('corpus', 'pdf', 'scanned_ocr', 'docling__ocr_test.pdf');
+      await ingest(engine, [docx, scan]);
+      const { documents } = await engine.handlers['library.documents']({});
+      const warningsOf = (name: string): string[] => (documents.find((d) => d.name === name)?.warnings ?? []).filter((w) => w.code === 'NO_TEXT').map((w) => w.message);
+      expect(warningsOf('empty.docx')).toEqual(['The file contains no extractable text.']);
+      expect(warningsOf('docling__ocr_test.pdf')).toEqual(['No text layer on 1 page(s): the document is scanned and needs OCR.']);
+    });
+  });
+
   it('filters by document name without extension and by collection', async () => {
     const res = await search(engine, { query: 'pump', k: 10, filters: { doc: 'site-inspection-notes' } });
     expect(res.results.length).toBeGreaterThan(0);
