@@ -3,7 +3,7 @@ import { QuarryError } from '../util/errors';
 import { extractDocx } from './docx';
 import type { FromWorker, ToWorker } from './pdf-parallel';
 import { defaultWorkerCount } from './pdf-parallel';
-import { pdfWorkerPool } from './pdf-pool';
+import { isWorkerOutOfMemory, pdfWorkerPool } from './pdf-pool';
 import type { ExtractedDocument, IngestLimits } from './types';
 
 /**
@@ -53,7 +53,7 @@ export function extractDocxOffThread(buf: Buffer, opts: { limits?: Partial<Inges
       }
     });
     worker.on('error', (e: Error) => {
-      const oom = (e as Error & { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const oom = isWorkerOutOfMemory(e);
       done(new QuarryError(oom ? 'DOCX_TOO_LARGE' : 'DOCX_MALFORMED', oom ? 'The Word document needs more memory than a document may use.' : `The document reader crashed: ${e.message}`, { cause: e }));
     });
     worker.on('exit', (code) => done(new QuarryError('DOCX_MALFORMED', `The document reader stopped unexpectedly (exit code ${code}).`)));

@@ -3,7 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../contract';
 import { QuarryError } from '../util/errors';
 import { readPageRange, type RawPdfPage } from './pdf-pages';
-import { pdfWorkerPool } from './pdf-pool';
+import { isWorkerOutOfMemory, pdfWorkerPool } from './pdf-pool';
 import type { PdfDocument } from './pdfjs';
 import type { DocumentMeta, ExtractedDocument, IngestLimits } from './types';
 
@@ -232,7 +232,7 @@ export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise
     workers.forEach((w, i) => {
       w.on('message', (m: FromWorker) => onMessage(w, i, m));
       w.on('error', (e: Error) => {
-        const oom = (e as Error & { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const oom = isWorkerOutOfMemory(e);
         finish(new QuarryError('PDF_MALFORMED', oom ? 'The PDF needs more memory than a document may use (a decompression bomb?).' : `The PDF reader crashed: ${e.message}`, { cause: e }));
       });
       w.on('exit', (code) => {

@@ -59,6 +59,11 @@ export function spawnWorker(): Worker {
   return new Worker(TSX_BOOTSTRAP, { ...common, eval: true, workerData });
 }
 
+/** Whether a worker's 'error' event is V8 stopping it at its heap ceiling (WORKER_HEAP_MB). */
+export function isWorkerOutOfMemory(e: Error): boolean {
+  return (e as Error & { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
 /** Idle workers wait this long for the next PDF before they exit. */
 const IDLE_MS = 30_000;
 

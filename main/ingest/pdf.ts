@@ -2,7 +2,7 @@ import path from 'node:path';
 import { QuarryError } from '../util/errors';
 import { readPdfMeta } from './pdf-meta';
 import { finalizePdfPages, readPdfPage, type RawPdfPage } from './pdf-pages';
-import { defaultWorkerCount, MAX_CONSECUTIVE_PAGE_ERRORS, runPdfWorkers, type PdfSource } from './pdf-parallel';
+import { defaultWorkerCount, MAX_CONSECUTIVE_PAGE_ERRORS, runPdfWorkers } from './pdf-parallel';
 import { openPdf, toPdfError, type PdfDocument } from './pdfjs';
 import type { DocumentMeta, ExtractedDocument, ExtractOptions } from './types';
 
@@ -82,37 +82,26 @@ async function readInThread(doc: Parameters<typeof readPdfMeta>[0], warnings: Pa
   }
 }
 
-async function extractWithWorkers(source: PdfSource, opts: PdfExtractOptions, numPagesHint?: number): Promise<ExtractedDocument> {
-  const fileName = opts.fileName ?? ('path' in source ? path.basename(source.path) : 'The PDF');
-  const result = await runPdfWorkers(source, {
-    workers: opts.workers ?? defaultWorkerCount(),
-    password: opts.password,
-    fileName,
-    signal: opts.signal,
-    onPage: opts.onPage,
-    numPagesHint,
-  });
-  return assemble(result.meta, result.pages, result.warnings, fileName);
-}
-
 /**
- * Extracts a PDF with its pages split across worker threads (each opens the document and
- * reads the chunks of pages it is given); pages come back merged in order. Worth it for long
- * documents once the ~0.25 s (CPU) start of a cold worker is paid (the pool keeps them warm
- * between documents); `npx tsx bench/pdf-extract.ts` measures it against pdftotext.
+ * Extracts a PDF with its pages split across worker threads only (each opens the document and
+ * reads the chunks of pages it is given); pages come back merged in order. Ingestion uses
+ * extractPdfAuto, where this thread reads beside the workers; `npm run bench -- pdf-extract`
+ * compares the two.
  *
  * @throws QuarryError as extractPdf; a worker that dies → PDF_MALFORMED.
  * @example
  * const doc = await extractPdfParallel('book.pdf', { workers: 2, onPage: (d, t) => log(d, t) });
  */
 export async function extractPdfParallel(file: string, opts: PdfExtractOptions = {}): Promise<ExtractedDocument> {
-  return extractWithWorkers({ path: file }, { fileName: path.basename(file), ...opts });
+  const fileName = opts.fileName ?? path.basename(file);
+  const result = await runPdfWorkers({ path: file }, { workers: opts.workers ?? defaultWorkerCount(), password: opts.password, fileName, signal: opts.signal, onPage: opts.onPage });
+  return assemble(result.meta, result.pages, result.warnings, fileName);
 }
 
 /**
- * Extracts a PDF the fastest sensible way: opens it here, and if it has more than
- * PARALLEL_MIN_PAGES pages and more than one worker is allowed, hands it to worker threads;
- * otherwise reads it in-thread.
+ * Extracts a PDF the fastest sensible way: opens it here; if it has more than
+ * PARALLEL_MIN_PAGES pages and more than one reader is allowed, this thread reads its pages
+ * beside `workers - 1` pooled worker threads; otherwise this thread reads them alone.
  */
 export async function extractPdfAuto(data: Uint8Array, opts: PdfExtractOptions = {}): Promise<ExtractedDocument> {
   const fileName = opts.fileName ?? 'The PDF';
