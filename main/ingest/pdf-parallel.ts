@@ -76,9 +76,10 @@ export function nextChunkSize(remaining: number, workers: number): number {
 /**
  * Extracts a PDF's pages across worker threads: every worker opens the document, then pulls
  * chunks of pages as it goes (so a slow stretch of pages does not idle the others);
- * pages are merged in order. Workers come from a pool and go back to it after a clean run. A
- * worker that dies (out of memory on a bomb page, a crash in pdfjs) fails the run with
- * PDF_MALFORMED; an abort terminates the run's workers (CANCELLED).
+ * pages are merged in order. With `local`, this thread reads chunks from the same queue too.
+ * Workers come from a pool and go back to it after a clean run. A worker that dies (out of
+ * memory on a bomb page, a crash in pdfjs) fails the run with PDF_MALFORMED; an abort
+ * terminates the run's workers (CANCELLED).
  */
 export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise<ParallelResult> {
   const count = Math.max(1, Math.min(opts.workers, opts.numPagesHint ? Math.ceil(opts.numPagesHint / 4) : opts.workers));
