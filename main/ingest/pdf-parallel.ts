@@ -16,6 +16,8 @@ export type ToWorker =
   | { type: 'pages'; from: number; to: number }
   /** Drop the document; the worker stays for the next one. */
   | { type: 'close' }
+  /** Exit now, whatever is running (handled out of turn: see retireWorker in pdf-pool.ts). */
+  | { type: 'exit' }
   /** Read a whole Word document here, off the main thread (see docx-offthread.ts). */
   | { type: 'docx'; data: Uint8Array; limits?: Partial<IngestLimits> };
 
@@ -79,7 +81,7 @@ export function nextChunkSize(remaining: number, workers: number): number {
  * pages are merged in order. With `local`, this thread reads chunks from the same queue too.
  * Workers come from a pool and go back to it after a clean run. A worker that dies (out of
  * memory on a bomb page, a crash in pdfjs) fails the run with PDF_MALFORMED; an abort
- * terminates the run's workers (CANCELLED).
+ * ends the run's workers (CANCELLED).
  */
 export function runPdfWorkers(source: PdfSource, opts: ParallelOptions): Promise<ParallelResult> {
   const count = Math.max(1, Math.min(opts.workers, opts.numPagesHint ? Math.ceil(opts.numPagesHint / 4) : opts.workers));

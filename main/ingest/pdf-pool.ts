@@ -67,6 +67,38 @@ export function isWorkerOutOfMemory(e: Error): boolean {
 /** Idle workers wait this long for the next PDF before they exit. */
 const IDLE_MS = 30_000;
 
+/** A worker asked to exit that has not within this long is stuck in pdfjs: it is terminated. */
+export const EXIT_GRACE_MS = 3_000;
+
+/**
+ * Ends a worker by asking it to exit itself (see pdf-worker.ts), terminating it only if it does
+ * not within EXIT_GRACE_MS. `worker.terminate()` stops the thread's JavaScript wherever it
+ * is: pdfjs inflates every content stream through a DecompressionStream, and a stop that
+ * lands between zlib's native constructor and its init aborts the *whole process* when the
+ * thread is torn down (Node 20: "Assertion failed: init_done_ && close before init", seen once
+ * in CI after an abort). A worker exits from its message handler, where no constructor can be
+ * half-run. Resolves with the exit code: 0 when the worker exited itself.
+ */
+export function retireWorker(worker: Worker): Promise<number> {
+  detach(worker);
+  worker.on('error', () => undefined);
+  return new Promise<number>((resolve) => {
+    const timer = setTimeout(() => {
+      void worker.terminate().then(resolve, () => resolve(1));
+    }, EXIT_GRACE_MS);
+    timer.unref();
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    try {
+      worker.postMessage({ type: 'exit' });
+    } catch {
+      // Already gone: its 'exit' event fired or is about to.
+    }
+  });
+}
+
 /**
  * Removes the listeners a run or the pool attached. Never `removeAllListeners()` without a
  * name: Worker keeps its message port started through its own newListener/removeListener
@@ -80,7 +112,7 @@ function detach(worker: Worker): void {
  * Keeps PDF workers alive between documents: starting one costs ~0.25 s of CPU (a thread, tsx,
  * pdfjs), which a folder of PDFs would otherwise pay per file. Idle workers are unref'd so they
  * never keep the process alive, and exit after IDLE_MS. Only workers that finished a run cleanly
- * come back; after an error or an abort they are terminated instead.
+ * come back; after an error or an abort they are ended instead (retireWorker).
  */
 class PdfWorkerPool {
   private idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
@@ -103,7 +135,7 @@ class PdfWorkerPool {
   release(worker: Worker, keepAtMost: number): void {
     detach(worker);
     if (this.idle.length >= keepAtMost) {
-      void worker.terminate();
+      void retireWorker(worker);
       return;
     }
     worker.postMessage({ type: 'close' });
@@ -113,7 +145,7 @@ class PdfWorkerPool {
     };
     const timer = setTimeout(() => {
       drop();
-      void worker.terminate();
+      void retireWorker(worker);
     }, IDLE_MS);
     timer.unref();
     worker.once('exit', drop);
@@ -121,22 +153,19 @@ class PdfWorkerPool {
     this.idle.push({ worker, timer });
   }
 
-  /** Terminates a worker whose state is unknown (error, abort). */
-  discard(worker: Worker): void {
-    detach(worker);
-    worker.on('error', () => undefined);
-    void worker.terminate();
+  /** Ends a worker whose state is unknown (error, abort): it stops at its next page. */
+  discard(worker: Worker): Promise<number> {
+    return retireWorker(worker);
   }
 
-  /** Terminates every idle worker. */
+  /** Ends every idle worker. */
   async close(): Promise<void> {
     const idle = this.idle;
     this.idle = [];
     await Promise.all(
-      idle.map(({ worker, timer }) => {
+      idle.map(async ({ worker, timer }) => {
         clearTimeout(timer);
-        detach(worker);
-        return worker.terminate();
+        await retireWorker(worker);
       }),
     );
   }

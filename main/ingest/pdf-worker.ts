@@ -45,6 +45,8 @@ async function handle(msg: ToWorker): Promise<void> {
       doc = null;
       return;
     }
+    case 'exit':
+      return; // handled on arrival
     case 'docx': {
       try {
         const result = await extractDocx(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength), { limits: msg.limits });
@@ -58,5 +60,8 @@ async function handle(msg: ToWorker): Promise<void> {
 }
 
 port?.on('message', (msg: ToWorker) => {
+  // Out of turn, not queued behind the page ranges: this handler only runs between tasks, so no
+  // native object (a zlib stream) is ever half-constructed when the thread goes down.
+  if (msg.type === 'exit') process.exit(0);
   chain = chain.then(() => handle(msg)).catch((e: unknown) => post({ type: 'error', error: toPdfError(e, msg.type === 'open' ? msg.fileName : undefined).toInfo() }));
 });

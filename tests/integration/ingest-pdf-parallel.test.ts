@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import { extractFile, extractPdf, extractPdfParallel } from '../../main/ingest';
 import { defaultWorkerCount } from '../../main/ingest/pdf-parallel';
-import { closePdfWorkerPool, pdfWorkerPool } from '../../main/ingest/pdf-pool';
+import { closePdfWorkerPool, EXIT_GRACE_MS, pdfWorkerPool, retireWorker } from '../../main/ingest/pdf-pool';
 import type { ExtractOptions } from '../../main/ingest/types';
 import { QuarryError } from '../../main/util/errors';
 import { sharedPath, tempDir } from '../helpers/shared';
@@ -89,10 +90,29 @@ describe('parallel PDF extraction (worker threads)', () => {
     expect(parallel.meta).toEqual(inThread.meta);
   });
 
-  it('stops with CANCELLED soon after an abort', { timeout: 60_000 }, async () => {
-    const { run, pages } = readAbortingAtPage10((opts) => extractPdfParallel(LONG('unstructured__DA-619p.pdf'), opts));
-    expect(await codeOf(run)).toBe('CANCELLED');
-    expect(pages()).toBeLessThan(100);
+  it('stops with CANCELLED soon after an abort; the workers exit themselves, never cut off mid-page', { timeout: 60_000 }, async () => {
+    await closePdfWorkerPool();
+    const discard = vi.spyOn(pdfWorkerPool, 'discard');
+    try {
+      const { run, pages } = readAbortingAtPage10((opts) => extractPdfParallel(LONG('unstructured__DA-619p.pdf'), opts));
+      expect(await codeOf(run)).toBe('CANCELLED');
+      expect(pages()).toBeLessThan(100);
+      // Both workers were ended, each with code 0: its own process.exit(0) between two tasks,
+      // where terminate() gives 1. A thread stopped mid-task can take the process down (see
+      // retireWorker).
+      expect(discard).toHaveBeenCalledTimes(2);
+      expect(await Promise.all(discard.mock.results.map((r) => r.value as Promise<number>))).toEqual([0, 0]);
+    } finally {
+      discard.mockRestore();
+    }
+  });
+
+  it('terminates a worker that does not answer the request to exit', { timeout: 30_000 }, async () => {
+    const stuck = new Worker("require('node:worker_threads').parentPort.once('message', () => {}); for (;;) {}", { eval: true });
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = performance.now();
+    expect(await retireWorker(stuck)).toBe(1);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(EXIT_GRACE_MS - 50);
   });
 
   it('reports password and format errors from the workers as QuarryErrors', { timeout: 60_000 }, async () => {
