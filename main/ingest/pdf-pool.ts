@@ -82,6 +82,9 @@ export const EXIT_GRACE_MS = 3_000;
 export function retireWorker(worker: Worker): Promise<number> {
   detach(worker);
   worker.on('error', () => undefined);
+  // An idle worker is unref'd; awaiting its exit must keep the process alive, or a caller that
+  // awaits closePdfWorkerPool() with nothing else pending sees the process end mid-await.
+  worker.ref();
   return new Promise<number>((resolve) => {
     const timer = setTimeout(() => {
       void worker.terminate().then(resolve, () => resolve(1));

@@ -1,5 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { extractFile, extractPdf, extractPdfParallel } from '../../main/ingest';
@@ -9,6 +12,7 @@ import type { ExtractOptions } from '../../main/ingest/types';
 import { QuarryError } from '../../main/util/errors';
 import { sharedPath, tempDir } from '../helpers/shared';
 
+const execFileAsync = promisify(execFile);
 const LONG = (name: string): string => sharedPath('corpus', 'pdf', 'long_real', name);
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -105,6 +109,18 @@ describe('parallel PDF extraction (worker threads)', () => {
     } finally {
       discard.mockRestore();
     }
+  });
+
+  it('keeps the process alive while the pool closes (idle workers are unref\'d)', { timeout: 60_000 }, async () => {
+    const script = [
+      `import { extractPdfParallel } from ${JSON.stringify(pathToFileURL(path.resolve('main/ingest/index.ts')).href)};`,
+      `import { closePdfWorkerPool } from ${JSON.stringify(pathToFileURL(path.resolve('main/ingest/pdf-pool.ts')).href)};`,
+      `const doc = await extractPdfParallel(${JSON.stringify(LONG('pdfjs__TAMReview.pdf'))}, { workers: 2 });`,
+      'await closePdfWorkerPool();',
+      'console.log(`closed after ${doc.pages.length} pages`);',
+    ].join('\n');
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(stdout.trim()).toMatch(/^closed after \d+ pages$/);
   });
 
   it('terminates a worker that does not answer the request to exit', { timeout: 30_000 }, async () => {
