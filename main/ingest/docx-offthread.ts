@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { QuarryError } from '../util/errors';
 import { extractDocx } from './docx';
 import type { FromWorker, ToWorker } from './pdf-parallel';
-import { defaultWorkerCount } from './pdf-parallel';
+import { defaultWorkerCount, newRunId } from './pdf-parallel';
 import { isWorkerOutOfMemory, pdfWorkerPool } from './pdf-pool';
 import type { ExtractedDocument, IngestLimits } from './types';
 
@@ -44,7 +44,9 @@ export function extractDocxOffThread(buf: Buffer, opts: { limits?: Partial<Inges
     };
     const onAbort = (): void => done(new QuarryError('CANCELLED', 'Cancelled'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const run = newRunId();
     worker.on('message', (msg: FromWorker) => {
+      if ('run' in msg && msg.run !== run) return; // a late answer of the worker's previous run
       if (msg.type === 'docx') {
         if (msg.error) done(new QuarryError(msg.error.code, msg.error.message, { hint: msg.error.hint }), undefined, true);
         else done(null, msg.doc, true);
@@ -59,6 +61,6 @@ export function extractDocxOffThread(buf: Buffer, opts: { limits?: Partial<Inges
     worker.on('exit', (code) => done(new QuarryError('DOCX_MALFORMED', `The document reader stopped unexpectedly (exit code ${code}).`)));
     // A copy the worker owns: the caller's buffer may be a slice of a pooled one.
     const data = new Uint8Array(buf);
-    worker.postMessage({ type: 'docx', data, limits: opts.limits } satisfies ToWorker, [data.buffer]);
+    worker.postMessage({ type: 'docx', run, data, limits: opts.limits } satisfies ToWorker, [data.buffer]);
   });
 }

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { QuarryError } from '../util/errors';
 import { readPdfMeta } from './pdf-meta';
 import { finalizePdfPages, readPdfPage, type RawPdfPage } from './pdf-pages';
-import { defaultWorkerCount, MAX_CONSECUTIVE_PAGE_ERRORS, runPdfWorkers } from './pdf-parallel';
+import { defaultWorkerCount, isNoWorkerError, MAX_CONSECUTIVE_PAGE_ERRORS, runPdfWorkers } from './pdf-parallel';
 import { openPdf, toPdfError, type PdfDocument } from './pdfjs';
 import type { DocumentMeta, ExtractedDocument, ExtractOptions } from './types';
 
-/** PDFs with more pages than this are read by worker threads when more than one core exists. */
+/** PDFs with more pages than this are read by this thread too, beside the worker threads (extractPdfAuto). */
 export const PARALLEL_MIN_PAGES = 40;
 
 /** Options for PDF extraction; `fileName` only names the file in messages. */
@@ -99,24 +99,35 @@ export async function extractPdfParallel(file: string, opts: PdfExtractOptions =
 }
 
 /**
- * Extracts a PDF the fastest sensible way: opens it here; if it has more than
- * PARALLEL_MIN_PAGES pages and more than one reader is allowed, this thread reads its pages
- * beside `workers - 1` pooled worker threads; otherwise this thread reads them alone.
+ * Extracts a PDF the way ingestion does: a pooled worker thread opens it and reads it; if it
+ * has more than PARALLEL_MIN_PAGES pages, this thread opens it too and reads pages beside
+ * `workers - 1` workers (see ParallelOptions.joinWhenLong). With one reader allowed, or no
+ * worker to be had, this thread reads it alone.
+ *
+ * A short PDF never runs in this thread: pdfjs holds the event loop for as long as it parses,
+ * up to 1.5 s on the corpus's malformed files, and every search waited behind it.
  */
 export async function extractPdfAuto(data: Uint8Array, opts: PdfExtractOptions = {}): Promise<ExtractedDocument> {
   const fileName = opts.fileName ?? 'The PDF';
   const workers = opts.workers ?? defaultWorkerCount();
   if (opts.signal?.aborted) throw cancelled();
-  const { doc, warnings } = await openPdf(data, { password: opts.password, fileName });
-  if (workers <= 1 || doc.numPages <= PARALLEL_MIN_PAGES) return readInThread(doc, warnings, opts, fileName);
+  if (workers <= 1) return extractPdf(data, opts);
+  let result: Awaited<ReturnType<typeof runPdfWorkers>>;
   try {
-    const meta = await readPdfMeta(doc);
-    // This thread reads beside workers - 1 workers (see ParallelOptions.local).
-    const result = await runPdfWorkers({ data }, { workers: workers - 1, password: opts.password, fileName, signal: opts.signal, onPage: opts.onPage, numPagesHint: doc.numPages, local: doc });
-    return assemble({ ...meta, pageCount: doc.numPages }, result.pages, [...warnings, ...result.warnings], fileName);
+    result = await runPdfWorkers(
+      { data },
+      {
+        workers: 1,
+        password: opts.password,
+        fileName,
+        signal: opts.signal,
+        onPage: opts.onPage,
+        joinWhenLong: { minPages: PARALLEL_MIN_PAGES, workers: workers - 1, open: async () => (await openPdf(data, { password: opts.password, fileName })).doc },
+      },
+    );
   } catch (e) {
+    if (isNoWorkerError(e)) return extractPdf(data, opts);
     throw toPdfError(e, fileName);
-  } finally {
-    await doc.destroy().catch(() => undefined);
   }
+  return assemble(result.meta, result.pages, result.warnings, fileName);
 }

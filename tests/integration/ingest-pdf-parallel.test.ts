@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { extractFile, extractPdf, extractPdfParallel } from '../../main/ingest';
-import { defaultWorkerCount } from '../../main/ingest/pdf-parallel';
+import { defaultWorkerCount, type ToWorker } from '../../main/ingest/pdf-parallel';
 import { closePdfWorkerPool, EXIT_GRACE_MS, pdfWorkerPool, retireWorker } from '../../main/ingest/pdf-pool';
 import type { ExtractOptions } from '../../main/ingest/types';
 import { QuarryError } from '../../main/util/errors';
@@ -73,6 +73,25 @@ describe('parallel PDF extraction (worker threads)', () => {
     await closePdfWorkerPool();
   });
 
+  it('reads a short PDF in one pooled worker, never in this thread, with the in-thread reader\'s pages', { timeout: 60_000 }, async () => {
+    const file = sharedPath('corpus', 'pdf', 'malformed', 'pdfjs__bug1978317.pdf');
+    const inThread = await extractPdf(new Uint8Array(await readFile(file)), { fileName: 'pdfjs__bug1978317.pdf' });
+    await closePdfWorkerPool();
+    const acquire = vi.spyOn(pdfWorkerPool, 'acquire');
+    try {
+      const progress: number[] = [];
+      const auto = await extractFile(file, { workers: 2, onPage: (done) => progress.push(done) });
+      expect(auto).toEqual(inThread);
+      expect(progress).toEqual(Array.from({ length: inThread.pages.length }, (_, i) => i + 1));
+      // One worker, and no second reader asked for: the page count is under PARALLEL_MIN_PAGES.
+      expect(acquire.mock.calls).toEqual([[1]]);
+      expect(pdfWorkerPool.idleCount).toBe(1);
+    } finally {
+      acquire.mockRestore();
+    }
+    await closePdfWorkerPool();
+  });
+
   it('stops reading in this thread and the worker soon after an abort', { timeout: 60_000 }, async () => {
     const { run, pages } = readAbortingAtPage10((opts) => extractFile(LONG('unstructured__DA-619p.pdf'), opts));
     expect(await codeOf(run)).toBe('CANCELLED');
@@ -123,6 +142,26 @@ describe('parallel PDF extraction (worker threads)', () => {
     expect(stdout.trim()).toMatch(/^closed after \d+ pages$/);
   });
 
+  it('ignores a late answer from a pooled worker\'s previous document', { timeout: 60_000 }, async () => {
+    const file = LONG('pdfjs__TAMReview.pdf');
+    const expected = await extractPdfParallel(file, { workers: 1 });
+    await closePdfWorkerPool();
+    // A worker handed back while still opening another document (as a run that ended before
+    // one of its extra workers had opened does): its "opened 619 pages" arrives in the next run.
+    const [w] = pdfWorkerPool.acquire(1);
+    w.postMessage({ type: 'open', run: -1, source: { path: LONG('unstructured__DA-619p.pdf') }, wantMeta: true } satisfies ToWorker);
+    pdfWorkerPool.release(w, 2);
+    const acquire = vi.spyOn(pdfWorkerPool, 'acquire');
+    try {
+      const got = await extractPdfParallel(file, { workers: 1 });
+      expect(acquire.mock.results[0].value).toEqual([w]);
+      expect(got).toEqual(expected);
+    } finally {
+      acquire.mockRestore();
+    }
+    await closePdfWorkerPool();
+  });
+
   it('terminates a worker that does not answer the request to exit', { timeout: 30_000 }, async () => {
     const stuck = new Worker("require('node:worker_threads').parentPort.once('message', () => {}); for (;;) {}", { eval: true });
     await new Promise((r) => setTimeout(r, 100));
@@ -147,7 +186,7 @@ describe('parallel PDF extraction (worker threads)', () => {
     expect(withPassword.pages[0].text.length).toBeGreaterThan(5);
   });
 
-  it('keeps workers warm between documents and drops them after a failure', { timeout: 60_000 }, async () => {
+  it('keeps workers warm between documents; after a clean error only the workers that answered go back', { timeout: 60_000 }, async () => {
     await closePdfWorkerPool();
     expect(pdfWorkerPool.idleCount).toBe(0);
     const file = LONG('pdfjs__TAMReview.pdf');
@@ -156,9 +195,19 @@ describe('parallel PDF extraction (worker threads)', () => {
     const again = await extractPdfParallel(file, { workers: 2 });
     expect(again.pages).toEqual(first.pages);
     expect(pdfWorkerPool.idleCount).toBe(2);
-    const locked = sharedPath('corpus', 'pdf', 'encrypted', 'unstructured__password.pdf');
-    expect(await codeOf(extractPdfParallel(locked, { workers: 2 }))).toBe('PDF_PASSWORD_REQUIRED');
-    expect(pdfWorkerPool.idleCount).toBe(0);
+    // The first "password required" ends the run: that worker answered and is idle, so it goes
+    // back; the other is still opening, and its answer must never reach the next document.
+    const discard = vi.spyOn(pdfWorkerPool, 'discard');
+    try {
+      const locked = sharedPath('corpus', 'pdf', 'encrypted', 'unstructured__password.pdf');
+      expect(await codeOf(extractPdfParallel(locked, { workers: 2 }))).toBe('PDF_PASSWORD_REQUIRED');
+      expect(pdfWorkerPool.idleCount).toBe(1);
+      expect(discard).toHaveBeenCalledTimes(1);
+    } finally {
+      discard.mockRestore();
+    }
+    // The worker that went back reads the next document correctly.
+    expect(await extractPdfParallel(file, { workers: 1 })).toEqual(first);
     await closePdfWorkerPool();
   });
 });
