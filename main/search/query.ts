@@ -51,7 +51,8 @@ export function isCodeLike(token: string): boolean {
 export function analyzeQuery(query: string): AnalyzedQuery {
   const units: ExactUnit[] = [];
   for (const m of query.matchAll(QUOTED)) {
-    const phrase = (m[1] ?? m[2] ?? '').trim();
+    // Sentence punctuation typed inside the quotes ("…spermatids.") is not part of the phrase.
+    const phrase = (m[1] ?? m[2] ?? '').trim().replace(/[.,;:!?]+$/u, '');
     if (phrase) units.push({ text: phrase, kind: 'quoted' });
   }
   const unquoted = query.replace(QUOTED, ' ');

@@ -72,7 +72,7 @@ export class Searcher {
     const [textRows, vectorRows, exactRows] = await Promise.all([
       wantText && analyzed.text ? this.textCandidates(analyzed, n, where, opts.headingBoost ?? 0) : Promise.resolve([]),
       wantVector ? this.vectorCandidates(analyzed.text || q.query, n, where, opts.signal) : Promise.resolve([]),
-      q.mode !== 'vector' && analyzed.strict ? this.exactCandidates(analyzed, n, where) : Promise.resolve([]),
+      (q.mode !== 'vector' && analyzed.strict) || (opts.exact !== false && hasQuoted(analyzed)) ? this.exactCandidates(analyzed, n, where) : Promise.resolve([]),
     ]);
 
     const rows = new Map<string, ScoredRow>();
@@ -88,7 +88,7 @@ export class Searcher {
     // In vector mode only strict lookups are promoted: a soft lexical nudge there measured worse
     // (SciFact test, USE: 0.305 without, 0.286 with).
     const softBoost = q.mode === 'vector' ? 0 : (opts.softBoost ?? SOFT_BOOST);
-    const promoted = opts.exact === false ? fused : promoteExact(fused, exactRows, rows, analyzed, softBoost);
+    const promoted = opts.exact === false ? fused : requirePhrases(promoteExact(fused, exactRows, rows, analyzed, softBoost), rows, analyzed);
     const { ranked, rerankScores, rerank, diversity } = await refineRanking(q, promoted, rows, this.deps.store, {
       setup: opts.reranker ?? this.deps.reranker?.(),
       budgetMs: opts.rerankBudgetMs,
@@ -180,6 +180,26 @@ export class Searcher {
     );
     return lists.flat();
   }
+}
+
+function hasQuoted(a: AnalyzedQuery): boolean {
+  return a.units.some((u) => u.kind === 'quoted');
+}
+
+/**
+ * A quoted phrase is a requirement, not a preference: only chunks that contain every quoted
+ * phrase verbatim (case-insensitive, any dash, whole words) stay. The search view promises
+ * "Put a phrase in quotes to find it exactly"; before, the phrase's chunks ranked first and the
+ * list was filled up with chunks matching single words of it. No chunk has it: no results.
+ */
+export function requirePhrases(fused: Fused[], rows: Map<string, ScoredRow>, a: AnalyzedQuery): Fused[] {
+  const quoted = a.units.filter((u) => u.kind === 'quoted');
+  if (quoted.length === 0) return fused;
+  const patterns = quoted.map((u) => exactPattern(u.text));
+  return fused.filter((f) => {
+    const text = rows.get(f.id)?.text ?? '';
+    return patterns.every((p) => p.test(text));
+  });
 }
 
 /**

@@ -82,6 +82,21 @@ describe('search: non-Latin documents', () => {
     expect(marked(res.results[0].snippet)).toContain('速結端子');
   });
 
+  it('returns only passages containing a quoted phrase, in every mode, and none when no passage has it', async () => {
+    for (const mode of ['hybrid', 'text', 'vector'] as const) {
+      const res = await search(engine, { query: '"relieve system pressure"', k: 12, mode });
+      expect(res.results.length, mode).toBeGreaterThan(0);
+      for (const r of res.results) expect(r.text.toLowerCase(), mode).toContain('relieve system pressure');
+      expect(res.results[0]).toMatchObject({ docName: 'pump-maintenance-manual.pdf', page: 1 });
+    }
+    // The same words unquoted find plenty (every "pressure"); quoted in another order, nothing.
+    expect((await search(engine, { query: 'pressure relieve system', k: 12 })).results.length).toBeGreaterThan(3);
+    expect((await search(engine, { query: '"pressure relieve system"', k: 12 })).results).toEqual([]);
+    // Korean: the PDF has 대한 but never 대한민국.
+    expect((await search(engine, { query: '"대한민국"', k: 12 })).results).toEqual([]);
+    expect((await search(engine, { query: '"대한"', k: 12, mode: 'text' })).results[0]?.docName).toBe('unstructured__korean-text-with-tables.pdf');
+  });
+
   it('keeps English search on the English documents', async () => {
     const res = await search(engine, { query: 'E-4012', k: 5 });
     expect(res.results[0]?.docName).toMatch(/pump-maintenance-manual\.pdf|site-inspection-notes\.docx/);

@@ -16,6 +16,9 @@ describe('analyzeQuery', () => {
     expect(a.exact).toEqual(['net revenue', '2023']);
     expect(a.strict).toBe(true);
     expect(a.text).toBe('net revenue growth in the northern region compared with the southern region in 2023');
+    // A full stop typed inside the quotes is the sentence's, not the phrase's; C++ keeps its pluses.
+    expect(analyzeQuery('Mouse models use "artificial spermatids."').units[0]).toEqual({ text: 'artificial spermatids', kind: 'quoted' });
+    expect(analyzeQuery('"C++" templates').units[0]).toEqual({ text: 'C++', kind: 'quoted' });
   });
 
   it('reads a long natural-language question as non-strict', () => {
