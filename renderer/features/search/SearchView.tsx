@@ -3,7 +3,7 @@ import type { FileFormat, SearchMode, SearchResult } from '../../../contract';
 import { useApp, useLibrary, useSearch, useStores } from '../../app/context';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
-import { highlightParts, MAX_RESULTS, rerankNote } from './store';
+import { hasQuotedPhrase, highlightParts, MAX_RESULTS, onlyByMeaning, rerankNote } from './store';
 
 const MODES: { value: SearchMode; label: string }[] = [
   { value: 'hybrid', label: 'Hybrid' },
@@ -156,41 +156,52 @@ export function SearchView() {
           </EmptyState>
         ) : status === 'done' && results.length === 0 && resultsFor === query.trim() ? (
           <EmptyState icon="search" title={`Nothing found for “${resultsFor}”`}>
-            <p>Try other words, or a different mode or filter. Documents still being indexed are searchable once their row says Ready.</p>
+            {hasQuotedPhrase(resultsFor ?? '') ? (
+              <p>No passage contains the quoted words in exactly that order. Remove the quotes to find passages with the words anywhere.</p>
+            ) : (
+              <p>Try other words, or a different mode or filter. Documents still being indexed are searchable once their row says Ready.</p>
+            )}
           </EmptyState>
         ) : (
-          <ul ref={list} id="search-results" className="results" role="listbox" aria-label="Search results" data-testid="results">
-            {results.map((r, i) => (
-              <li
-                key={r.chunkId}
-                id={`result-${i}`}
-                data-index={i}
-                role="option"
-                aria-selected={i === selected}
-                className={`result${i === selected ? ' selected' : ''}`}
-                onMouseEnter={() => search.getState().select(i)}
-                onClick={() => open(r)}
-                data-testid="result"
-              >
-                <div className="result-head">
-                  <Icon name="file" />
-                  <span className="result-doc">{r.docName}</span>
-                  <span className="result-page" data-testid="result-page">
-                    {pageLabel(r)}
-                  </span>
-                  {r.headingPath.length > 0 && <span className="result-heading">{r.headingPath.join(' › ')}</span>}
-                </div>
-                <Snippet result={r} />
-              </li>
-            ))}
-            {results.length >= limit && limit < MAX_RESULTS && resultsFor === query.trim() && (
-              <li className="results-more" role="presentation">
-                <button className="btn" data-testid="more-results" disabled={status === 'searching'} onClick={() => void search.getState().more()}>
-                  More results
-                </button>
-              </li>
+          <>
+            {status === 'done' && resultsFor === query.trim() && onlyByMeaning(results, mode) && (
+              <p className="search-notice" role="status" data-testid="meaning-only">
+                No passage contains these words. These are the passages closest in meaning.
+              </p>
             )}
-          </ul>
+            <ul ref={list} id="search-results" className="results" role="listbox" aria-label="Search results" data-testid="results">
+              {results.map((r, i) => (
+                <li
+                  key={r.chunkId}
+                  id={`result-${i}`}
+                  data-index={i}
+                  role="option"
+                  aria-selected={i === selected}
+                  className={`result${i === selected ? ' selected' : ''}`}
+                  onMouseEnter={() => search.getState().select(i)}
+                  onClick={() => open(r)}
+                  data-testid="result"
+                >
+                  <div className="result-head">
+                    <Icon name="file" />
+                    <span className="result-doc">{r.docName}</span>
+                    <span className="result-page" data-testid="result-page">
+                      {pageLabel(r)}
+                    </span>
+                    {r.headingPath.length > 0 && <span className="result-heading">{r.headingPath.join(' › ')}</span>}
+                  </div>
+                  <Snippet result={r} />
+                </li>
+              ))}
+              {results.length >= limit && limit < MAX_RESULTS && resultsFor === query.trim() && (
+                <li className="results-more" role="presentation">
+                  <button className="btn" data-testid="more-results" disabled={status === 'searching'} onClick={() => void search.getState().more()}>
+                    More results
+                  </button>
+                </li>
+              )}
+            </ul>
+          </>
         )}
       </div>
     </section>

@@ -145,6 +145,20 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
 }
 
 /**
+ * True when a hybrid or keyword search shows results but none contains the query's words: every
+ * one came from the meaning (vector) side alone. A nonsense query or a word no document has
+ * still gets its nearest passages, and the view says so instead of passing them off as matches.
+ */
+export function onlyByMeaning(results: readonly Pick<SearchResult, 'retrievers'>[], mode: SearchMode): boolean {
+  return mode !== 'vector' && results.length > 0 && results.every((r) => !r.retrievers.includes('text') && !r.retrievers.includes('exact'));
+}
+
+/** True when the query has a "quoted phrase" (which results must contain verbatim). */
+export function hasQuotedPhrase(query: string): boolean {
+  return /"[^"]+"|“[^”]+”/.test(query);
+}
+
+/**
  * A few words on what reranking did, for the results header: `note` says it happened, `warning`
  * that it was asked for and skipped (the results are in the fused order), with the engine's
  * sentence as `detail`. Undefined when reranking is off.

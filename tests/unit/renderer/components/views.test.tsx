@@ -35,6 +35,20 @@ describe('search', () => {
     expect(renderWith(<SearchView />).html).toContain('Search everything you have added');
     const { html } = renderWith(<SearchView />, (s) => s.search.setState({ query: 'zzz', resultsFor: 'zzz', status: 'done', results: [] }));
     expect(html).toContain('Nothing found for “zzz”');
+    expect(html).not.toContain('quoted words');
+    const quoted = renderWith(<SearchView />, (s) => s.search.setState({ query: '"moon got trapped"', resultsFor: '"moon got trapped"', status: 'done', results: [] })).html;
+    expect(quoted).toContain('No passage contains the quoted words in exactly that order');
+  });
+
+  it('says when no result contains the words and all are only close in meaning', () => {
+    const base = { chunkId: 'c', docId: 'd', docName: 'report.pdf', path: '/r.pdf', page: 3, pageEnd: 3, start: 0, end: 5, headingPath: [], sectionId: 's', score: 1, text: 't', snippet: 'x', highlights: [] as [number, number][] };
+    const byMeaning = [{ ...base, retrievers: ['vector' as const] }, { ...base, chunkId: 'c2', retrievers: ['vector' as const] }];
+    const set = (results: typeof byMeaning, mode: 'hybrid' | 'vector' = 'hybrid') =>
+      renderWith(<SearchView />, (s) => s.search.setState({ query: 'qwxzyplk', resultsFor: 'qwxzyplk', mode, status: 'done', results, tookMs: 5 })).html;
+    expect(set(byMeaning)).toContain('data-testid="meaning-only"');
+    // In Meaning mode that is what was asked for; one word match anywhere and the list is ordinary.
+    expect(set(byMeaning, 'vector')).not.toContain('meaning-only');
+    expect(set([{ ...base, retrievers: ['text', 'vector'] as never }, byMeaning[1]])).not.toContain('meaning-only');
   });
 });
 
