@@ -23,6 +23,13 @@ test.describe('access token', () => {
   });
 
   test('a browser without the token sees how to sign in; the printed URL signs it in and leaves the address bar', async ({ page, served }) => {
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') failed.push(m.text());
+    });
     await page.goto(served.url);
     await expect(page.getByRole('heading', { name: 'Sign in to this Quarry server' })).toBeVisible();
     await page.goto(served.loginUrl);
@@ -31,6 +38,8 @@ test.describe('access token', () => {
     // A reload keeps the session (the token is kept for this tab only).
     await page.reload();
     await expect(page.getByTestId('connection')).toHaveText('Connected');
+    // No request of the app failed (no /favicon.ico 404) and nothing was logged as an error.
+    expect(failed).toEqual([]);
   });
 
   test('a wrong token in the URL shows the refusal, not a broken app', async ({ page, served }) => {
