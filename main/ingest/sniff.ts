@@ -29,7 +29,6 @@ const BINARY_SIGNATURES: { bytes: (number | null)[]; offset?: number; name: stri
   { bytes: [0x28, 0xb5, 0x2f, 0xfd], name: 'a zstd archive' },
   { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], name: 'a RAR archive' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], name: 'a 7-Zip archive' },
-  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], name: 'a legacy Office file (.doc, .xls or .ppt)' },
   { bytes: [...'SQLite format 3'].map((c) => c.charCodeAt(0)), name: 'an SQLite database' },
   { bytes: [0x00, 0x61, 0x73, 0x6d], name: 'a WebAssembly module' },
   { bytes: [0x49, 0x44, 0x33], name: 'an MP3 audio file', weak: true },
@@ -39,6 +38,9 @@ const BINARY_SIGNATURES: { bytes: (number | null)[]; offset?: number; name: stri
   { bytes: [...'{\\rtf'].map((c) => c.charCodeAt(0)), name: 'an RTF document' },
   { bytes: [...'%!PS'].map((c) => c.charCodeAt(0)), name: 'a PostScript file' },
 ];
+
+/** The OLE compound file signature (legacy Office, encrypted OOXML). */
+const CFB = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 function matches(head: Uint8Array, sig: (number | null)[], offset = 0): boolean {
   if (head.length < offset + sig.length) return false;
@@ -55,18 +57,65 @@ function unsupported(fileName: string, what: string): QuarryError {
   });
 }
 
-/** Names what kind of ZIP this is from the entry names visible in the head. */
+/** The names of the ZIP entries whose local headers lie in the head, in order. */
+export function zipEntryNames(head: Uint8Array): string[] {
+  const names: string[] = [];
+  for (let i = 0; i + 30 <= head.length; i++) {
+    if (head[i] !== 0x50 || head[i + 1] !== 0x4b || head[i + 2] !== 0x03 || head[i + 3] !== 0x04) continue;
+    const nameLength = head[i + 26] | (head[i + 27] << 8);
+    if (nameLength === 0 || i + 30 + nameLength > head.length) continue;
+    names.push(latin1(head.subarray(i + 30, i + 30 + nameLength), nameLength));
+    i += 29 + nameLength;
+  }
+  return names;
+}
+
+/** The Office Open XML kinds Quarry names, by the folder of their main part. */
+const OOXML_FOLDERS: [string, FileFormat | string][] = [
+  ['word/', 'docx'],
+  ['ppt/', 'a PowerPoint presentation (.pptx)'],
+  ['xl/', 'an Excel spreadsheet (.xlsx)'],
+];
+
+/**
+ * Names what kind of ZIP this is from its entry names. The first OOXML folder among the entry
+ * names decides: a presentation with a chart carries an embedded workbook's parts too, and a
+ * substring search of the head once called one "an Excel spreadsheet".
+ */
 function sniffZip(head: Uint8Array, fileName: string): FileFormat {
   const s = latin1(head, head.length);
-  if (s.includes('word/document.xml') || s.includes('word/')) return 'docx';
   if (s.includes('mimetypeapplication/epub+zip')) throw unsupported(fileName, 'an EPUB e-book');
   if (s.includes('mimetypeapplication/vnd.oasis.opendocument')) throw unsupported(fileName, 'an OpenDocument file');
-  if (s.includes('xl/')) throw unsupported(fileName, 'an Excel spreadsheet (.xlsx)');
-  if (s.includes('ppt/')) throw unsupported(fileName, 'a PowerPoint presentation (.pptx)');
+  for (const name of zipEntryNames(head)) {
+    const kind = OOXML_FOLDERS.find(([folder]) => name.startsWith(folder))?.[1];
+    if (kind === 'docx') return 'docx';
+    if (kind) throw unsupported(fileName, kind);
+  }
   // The head may end before the entry names of a big DOCX: trust the extension for the rest,
   // the DOCX reader checks the central directory and says DOCX_MALFORMED if it is not one.
   if (path.extname(fileName).toLowerCase() === '.docx') return 'docx';
   throw unsupported(fileName, 'a ZIP archive');
+}
+
+const OFFICE_EXTENSIONS: Record<string, string> = {
+  '.docx': 'Word document (.docx)',
+  '.xlsx': 'Excel spreadsheet (.xlsx)',
+  '.pptx': 'PowerPoint presentation (.pptx)',
+};
+
+/**
+ * An OLE compound file: a legacy .doc/.xls/.ppt, or a password-protected .docx/.xlsx/.pptx
+ * (Office wraps the encrypted package in one, with EncryptionInfo and EncryptedPackage streams).
+ */
+function sniffCompound(head: Uint8Array, fileName: string): never {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf16le') + Buffer.from(head.buffer, head.byteOffset + 1, Math.max(0, head.byteLength - 1)).toString('utf16le');
+  const office = OFFICE_EXTENSIONS[path.extname(fileName).toLowerCase()];
+  if (text.includes('EncryptedPackage') || office) {
+    throw new QuarryError('UNSUPPORTED_TYPE', `${path.basename(fileName)} is a password-protected ${office ?? 'Office file'}, which Quarry cannot open.`, {
+      hint: 'Save a copy without the password (File → Info → Protect) and add that copy.',
+    });
+  }
+  throw unsupported(fileName, 'a legacy Office file (.doc, .xls or .ppt)');
 }
 
 /** The head as text for markup checks: after a BOM, in the BOM's encoding (UTF-16 HTML exists). */
@@ -118,6 +167,7 @@ export function sniffFormat(head: Buffer | Uint8Array, fileName: string): FileFo
   // "%PDF-" may follow junk (mail headers, a BOM, printer preambles): readers accept it in 1 KB.
   if (latin1(head, 1024).includes('%PDF-')) return 'pdf';
   if (matches(head, [0x50, 0x4b, 0x03, 0x04]) || matches(head, [0x50, 0x4b, 0x05, 0x06])) return sniffZip(head, fileName);
+  if (matches(head, CFB)) sniffCompound(head, fileName);
   for (const sig of BINARY_SIGNATURES) {
     if (matches(head, sig.bytes, sig.offset) && !(sig.weak && looksLikeText(head))) throw unsupported(fileName, sig.name);
   }

@@ -41,11 +41,33 @@ describe('sniffFormat', () => {
     expect(unsupported(head, 'f.txt').message).toContain(`looks like ${what}`);
   });
 
+  it('names a password-protected Office file (an OLE container) apart from a legacy one', () => {
+    const cfb = bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1);
+    const encrypted = Buffer.concat([cfb, Buffer.alloc(500), Buffer.from('EncryptionInfo\0EncryptedPackage', 'utf16le')]);
+    expect(unsupported(encrypted, 'budget.xlsx').message).toBe('budget.xlsx is a password-protected Excel spreadsheet (.xlsx), which Quarry cannot open.');
+    expect(unsupported(encrypted, 'renamed.bin').message).toContain('a password-protected Office file');
+    // The directory may lie beyond the head: an OOXML name on an OLE file means encryption too.
+    expect(unsupported(Buffer.concat([cfb, Buffer.alloc(64)]), 'plan.docx').message).toContain('password-protected Word document');
+    expect(unsupported(Buffer.concat([cfb, Buffer.alloc(64)]), 'old.doc').message).toContain('a legacy Office file');
+  });
+
   it('tells DOCX from other ZIP files by the entry names', () => {
-    const zip = (name: string): Buffer => Buffer.concat([bytes(0x50, 0x4b, 0x03, 0x04), Buffer.alloc(26), text(name)]);
-    expect(sniffFormat(zip('[Content_Types].xml...word/document.xml'), 'a.bin')).toBe('docx');
-    expect(unsupported(zip('mimetypeapplication/epub+zip'), 'b.docx').message).toContain('EPUB');
+    /** Local file headers (30 bytes and the name) with a few bytes of "data" after each. */
+    const zip = (...names: string[]): Buffer =>
+      Buffer.concat(
+        names.flatMap((name) => {
+          const header = Buffer.alloc(30);
+          header.writeUInt32LE(0x04034b50, 0);
+          header.writeUInt16LE(Buffer.byteLength(name, 'latin1'), 26);
+          return [header, Buffer.from(name, 'latin1'), Buffer.from([0x78, 0x9c, 0x03, 0x00])];
+        }),
+      );
+    expect(sniffFormat(zip('[Content_Types].xml', '_rels/.rels', 'word/document.xml'), 'a.bin')).toBe('docx');
+    // An EPUB stores its mimetype entry first and uncompressed: the name runs into the content.
+    expect(unsupported(Buffer.concat([zip('mimetype').subarray(0, 38), text('application/epub+zip')]), 'b.docx').message).toContain('EPUB');
     expect(unsupported(zip('xl/workbook.xml'), 'c.zip').message).toContain('Excel');
+    // A presentation with a chart carries its embedded workbook's parts: the first OOXML folder decides.
+    expect(unsupported(zip('[Content_Types].xml', 'ppt/slides/slide1.xml', 'ppt/embeddings/xl/workbook.xml', 'xl/worksheets/sheet1.xml'), 'deck.pptx').message).toContain('PowerPoint');
     expect(unsupported(zip('photos/1.jpg'), 'd.zip').message).toContain('a ZIP archive');
     // A big DOCX whose names lie beyond the head: trust the extension, the reader will check.
     expect(sniffFormat(zip('media/image1.png'), 'e.docx')).toBe('docx');
