@@ -13,8 +13,11 @@ export const Citation = z.object({
   docId: z.string(),
   docName: z.string(),
   path: z.string(),
+  /** 1-based page where the quote starts. */
   page: z.number().int(),
-  /** Character range of the quote within `page`. */
+  /** Page where the quote ends, when it runs over a page break; absent in older answers (then `page`). */
+  pageEnd: z.number().int().optional(),
+  /** Character offsets of the quote: `start` within page `page`, `end` within page `pageEnd` (or `page`). */
   start: z.number().int(),
   end: z.number().int(),
   quote: z.string(),

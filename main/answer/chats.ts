@@ -157,7 +157,8 @@ export class ChatStore {
         lines.push('**Sources**', '');
         for (const s of t.citations) {
           const flag = t.claims.some((cl) => cl.citations.includes(s.n) && cl.status === 'unsupported') ? ' (weak support)' : '';
-          lines.push(`- [${s.n}] ${s.docName} — page ${s.page}${flag}: “${s.quote.replace(/\s+/g, ' ')}”`);
+          const pages = (s.pageEnd ?? s.page) > s.page ? `pages ${s.page}–${s.pageEnd}` : `page ${s.page}`;
+          lines.push(`- [${s.n}] ${s.docName} — ${pages}${flag}: “${s.quote.replace(/\s+/g, ' ')}”`);
         }
         lines.push('');
       }

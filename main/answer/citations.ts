@@ -164,15 +164,53 @@ function firstSentence(text: string): string {
 }
 
 /**
- * Where a quote lies: its exact character range on the page when the chunk sits on one page
- * (chunk text is the page text from `start`), otherwise the chunk's own range.
+ * Where a quote lies, as a page range with per-page offsets: `start` is within page `page`,
+ * `end` within page `pageEnd`.
+ *
+ * A single-page chunk's text is the page text from the chunk's `start`, so a quote found in it
+ * gets its exact range. A chunk that runs over pages holds one part per page joined by "\n"
+ * (the first page's text from `start`, whole middle pages, the last page's text up to `end`),
+ * and page texts have line breaks of their own, so each end of the quote is placed only where
+ * that is certain (see chunkPosition); an end that cannot be placed falls back to the chunk's
+ * own start or end. A quote not in the chunk (taken from the expanded section) gets the
+ * chunk's range.
  */
 export function locate(source: Source, quote: string, support: number): Citation {
   const r = source.result;
   const base = { n: source.n, chunkId: r.chunkId, docId: r.docId, docName: r.docName, path: r.path, quote, support };
-  const idx = r.text.indexOf(quote);
-  if (idx >= 0 && r.page === r.pageEnd) return { ...base, page: r.page, start: r.start + idx, end: r.start + idx + quote.length };
-  return { ...base, page: r.page, start: r.start, end: r.end };
+  const chunk = { ...base, page: r.page, pageEnd: r.pageEnd, start: r.start, end: r.end };
+  const idx = quote ? r.text.indexOf(quote) : -1;
+  if (idx < 0) return chunk;
+  if (r.page === r.pageEnd) return { ...base, page: r.page, pageEnd: r.page, start: r.start + idx, end: r.start + idx + quote.length };
+  const from = chunkPosition(r, idx, 'start') ?? { page: r.page, offset: r.start };
+  const to = chunkPosition(r, idx + quote.length, 'end') ?? { page: r.pageEnd, offset: r.end };
+  return { ...base, page: from.page, pageEnd: to.page, start: from.offset, end: to.offset };
+}
+
+/**
+ * The page and page offset of position `i` in the text of a chunk that spans pages, or
+ * undefined when it cannot be told for certain. The chunk's parts are joined by "\n", and page
+ * texts have line breaks of their own, so:
+ * - the last part is the last page's text from its first character (page texts are trimmed) up
+ *   to `end`: the chunk text's last `end` characters, right after a "\n" separator;
+ * - before that separator lies the first page when the chunk covers two pages;
+ * - before the first line break of the chunk text lies the first page, after its last line
+ *   break the last page, however many pages it covers.
+ * `side` says whether `i` starts or ends a range: an end on a part boundary belongs to the part
+ * before it.
+ */
+function chunkPosition(r: Source['result'], i: number, side: 'start' | 'end'): { page: number; offset: number } | undefined {
+  const text = r.text;
+  const firstBreak = text.indexOf('\n');
+  // Without a separator the text is not that of a chunk over pages: nothing can be told.
+  if (firstBreak < 0) return undefined;
+  const lastAt = text.length - r.end;
+  const lastKnown = r.end >= 0 && lastAt >= 1 && text[lastAt - 1] === '\n';
+  if (lastKnown && side === 'end' && i === lastAt) i--;
+  if (lastKnown && i >= lastAt) return { page: r.pageEnd, offset: i - lastAt };
+  if ((lastKnown && r.pageEnd === r.page + 1) || i <= firstBreak) return { page: r.page, offset: r.start + i };
+  if (i > text.lastIndexOf('\n') && i >= lastAt) return { page: r.pageEnd, offset: r.end - (text.length - i) };
+  return undefined;
 }
 
 function round(x: number): number {

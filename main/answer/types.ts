@@ -91,9 +91,14 @@ export interface Citation {
   docId: string;
   docName: string;
   path: string;
-  /** Page of the quote (of the chunk, when the chunk spans pages). */
+  /** Page where the quote starts. */
   page: number;
-  /** Character range of the quote within `page` (the chunk's range when it spans pages). */
+  /**
+   * Page where the quote ends (a quote, or the chunk it falls back to, may run over a page
+   * break). Absent in answers saved before it existed: then it is `page`.
+   */
+  pageEnd?: number;
+  /** Character offsets of the quote: `start` within page `page`'s text, `end` within page `pageEnd`'s. */
   start: number;
   end: number;
   /** The source sentence(s) that best support the citing claims. */

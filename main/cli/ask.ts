@@ -29,6 +29,7 @@ export function answerJson(r: AnswerResult): Record<string, unknown> {
       docName: c.docName,
       path: c.path,
       page: c.page,
+      pageEnd: c.pageEnd ?? c.page,
       start: c.start,
       end: c.end,
       quote: c.quote,
@@ -46,9 +47,10 @@ export function answerJson(r: AnswerResult): Record<string, unknown> {
   };
 }
 
-/** `[1] report.pdf — page 4` */
+/** `[1] report.pdf — page 4`, or `— pages 4–5` for a quote over a page break. */
 export function sourceLine(c: Citation): string {
-  return `[${c.n}] ${c.docName} — page ${c.page}`;
+  const pageEnd = c.pageEnd ?? c.page;
+  return `[${c.n}] ${c.docName} — ${pageEnd > c.page ? `pages ${c.page}–${pageEnd}` : `page ${c.page}`}`;
 }
 
 /**

@@ -84,7 +84,7 @@ test('ask: a streamed answer cites its sources, and a citation opens the page wi
   const chip = turn.getByTestId('citation').first();
   await expect(chip).toBeVisible();
   const label = (await chip.getAttribute('aria-label')) ?? '';
-  const page = /page (\d+)/.exec(label)?.[1];
+  const page = /pages? (\d+)/.exec(label)?.[1];
   expect(page, label).toBeTruthy();
   await snap(app, '06-chat-answer');
   await chip.click();

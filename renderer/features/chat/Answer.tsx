@@ -1,18 +1,20 @@
 import { useMemo } from 'react';
 import type { Citation } from '../../../contract';
 import { useApp } from '../../app/context';
+import { citationPageEnd, citationTarget, pageRangeLabel } from '../viewer/target';
 import { answerParts } from './citations';
 
 /** A citation chip: the source number, opening the cited page with the quote highlighted. */
 export function CitationChip({ citation }: { citation: Citation }) {
   const openSource = useApp((s) => s.openSource);
+  const pageEnd = citationPageEnd(citation);
   return (
     <button
       className="cite"
       data-testid="citation"
-      title={`${citation.docName}, p. ${citation.page}: “${citation.quote.slice(0, 160)}${citation.quote.length > 160 ? '…' : ''}”`}
-      aria-label={`Source ${citation.n}: ${citation.docName}, page ${citation.page}`}
-      onClick={() => openSource({ docId: citation.docId, docName: citation.docName, page: citation.page, pageEnd: citation.page, start: citation.start, end: citation.end })}
+      title={`${citation.docName}, ${pageRangeLabel(citation.page, pageEnd)}: “${citation.quote.slice(0, 160)}${citation.quote.length > 160 ? '…' : ''}”`}
+      aria-label={`Source ${citation.n}: ${citation.docName}, ${pageEnd > citation.page ? `pages ${citation.page}–${pageEnd}` : `page ${citation.page}`}`}
+      onClick={() => openSource(citationTarget(citation))}
     >
       {citation.n}
     </button>
@@ -48,10 +50,10 @@ export function SourceList({ citations }: { citations: Citation[] }) {
     <ol className="sources" aria-label="Sources">
       {citations.map((c) => (
         <li key={c.n}>
-          <button className="source" onClick={() => openSource({ docId: c.docId, docName: c.docName, page: c.page, pageEnd: c.page, start: c.start, end: c.end })}>
+          <button className="source" onClick={() => openSource(citationTarget(c))}>
             <span className="source-n">{c.n}</span>
             <span className="source-doc">{c.docName}</span>
-            <span className="result-page">p. {c.page}</span>
+            <span className="result-page">{pageRangeLabel(c.page, citationPageEnd(c))}</span>
             <span className="source-quote">{c.quote}</span>
           </button>
         </li>

@@ -6,7 +6,7 @@ import { errorInfo } from '../../api/client';
 import { PromptDialog } from '../../components/Dialog';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
-import { passageOnPage } from './match';
+import { pageHighlight } from './match';
 import { PdfViewer } from './PdfViewer';
 import { TextViewer } from './TextViewer';
 
@@ -55,12 +55,16 @@ function Viewer({ target }: { target: SourceTarget }) {
     const n = Math.min(Math.max(1, p), pages ?? p);
     setPage(n);
     setPageInput(String(n));
+    // Whether the passage was placed is the new page's to say.
+    if (n !== page) setFound(undefined);
   };
   const askPassword = useCallback((wrong: boolean) => new Promise<string | undefined>((resolve) => setPrompt({ wrong, resolve })), []);
 
   const isPdf = pageText?.format === 'pdf';
-  const range = pageText && target.end > target.start ? passageOnPage(pageText.text, page, target) : undefined;
-  const passage = range && pageText ? pageText.text.slice(range[0], range[1]) : undefined;
+  // The passage's part on this page (it may start on an earlier page or end on a later one).
+  const highlight = pageText && pageText.page === page ? pageHighlight(pageText.text, page, target) : undefined;
+  const range = highlight?.range;
+  const passage = highlight?.passage;
   const showText = !isPdf || mode === 'text';
 
   return (
@@ -187,5 +191,5 @@ export function ViewerView() {
     );
   }
   // A new target remounts the viewer, which resets page, zoom and mode.
-  return <Viewer key={`${source.docId}:${source.page}:${source.start}:${source.end}`} target={source} />;
+  return <Viewer key={`${source.docId}:${source.page}:${source.pageEnd}:${source.start}:${source.end}`} target={source} />;
 }

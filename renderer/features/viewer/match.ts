@@ -120,3 +120,25 @@ export function passageOnPage(text: string, page: number, target: { page: number
   const b = Math.max(a, Math.min(to, text.length));
   return b > a ? [a, b] : undefined;
 }
+
+/** What the viewer marks on one page: the range in the page's extracted text and that text. */
+export interface PageHighlight {
+  range: [number, number];
+  /** `text.slice(...range)`: what the PDF view looks for on its text layer. */
+  passage: string;
+}
+
+/**
+ * The highlight for the page being shown, or undefined when the passage has no text on it. A
+ * passage over pages p..q is marked on p from `start` to the end of the page's text, on pages
+ * between entirely, and on q from its start to `end` — so `end` may be smaller than `start`.
+ * The text view marks `range`, the PDF view finds `passage` on its text layer: the same cut
+ * for both, on every page.
+ *
+ * @example
+ * pageHighlight('First page text', 1, { page: 1, pageEnd: 2, start: 6, end: 4 }) // { range: [6, 15], passage: 'page text' }
+ */
+export function pageHighlight(text: string, page: number, target: { page: number; pageEnd: number; start: number; end: number }): PageHighlight | undefined {
+  const range = passageOnPage(text, page, { ...target, pageEnd: Math.max(target.page, target.pageEnd) });
+  return range ? { range, passage: text.slice(range[0], range[1]) } : undefined;
+}

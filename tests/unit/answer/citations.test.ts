@@ -100,8 +100,81 @@ describe('checkCitations', () => {
 });
 
 describe('locate', () => {
-  it('falls back to the chunk range when the chunk spans pages', () => {
+  it('places a quote exactly on a single page, with pageEnd the same page', () => {
+    const s = source(1, 'Aspirin thins the blood. It can cause bleeding.', { page: 5, pageEnd: 5, start: 40 });
+    expect(locate(s, 'It can cause bleeding.', 1)).toMatchObject({ page: 5, pageEnd: 5, start: 65, end: 87 });
+  });
+
+  it('falls back to the chunk range, with its page range, when the chunk text does not show where pages break', () => {
     const s = source(1, 'First page text. Second page text.', { page: 3, pageEnd: 4, start: 900, end: 17 });
-    expect(locate(s, 'Second page text.', 1)).toMatchObject({ page: 3, start: 900, end: 17 });
+    expect(locate(s, 'Second page text.', 1)).toMatchObject({ page: 3, pageEnd: 4, start: 900, end: 17 });
+  });
+
+  // A chunk over two pages, as the chunker builds it: page 13's text from `start`, "\n", page
+  // 14's text up to `end`. Both pages have line breaks of their own.
+  const PAGE_13 =
+    'Column masks\n\nA mask replaces a value for users who may not see it.\n' +
+    'The TAX_ID column is masked for every user outside the ACCOUNTING group.\nOnly the auditor role may see the full value';
+  const PAGE_14 = 'when a case is open.\nMasks apply to\nexports as well. The rest of page 14 is about row permissions.';
+  const START = PAGE_13.indexOf('A mask');
+  const END = PAGE_14.indexOf(' The rest');
+  const chunkText = PAGE_13.slice(START) + '\n' + PAGE_14.slice(0, END);
+  const twoPages = () => source(1, chunkText, { page: 13, pageEnd: 14, start: START, end: END });
+  /** The text a citation covers, page by page. */
+  const covered = (c: { page: number; pageEnd?: number; start: number; end: number }): string[] => {
+    const pages: Record<number, string> = { 13: PAGE_13, 14: PAGE_14 };
+    const out: string[] = [];
+    for (let p = c.page; p <= (c.pageEnd ?? c.page); p++) out.push(pages[p]!.slice(p === c.page ? c.start : 0, p === c.pageEnd ? c.end : undefined));
+    return out;
+  };
+
+  it('places a quote on the first page of a chunk over two pages on that page', () => {
+    const quote = 'The TAX_ID column is masked for every user outside the ACCOUNTING group.';
+    const c = locate(twoPages(), quote, 1);
+    expect(c).toMatchObject({ page: 13, pageEnd: 13, start: PAGE_13.indexOf(quote), end: PAGE_13.indexOf(quote) + quote.length });
+    expect(covered(c)).toEqual([quote]);
+  });
+
+  it('places a quote on the last page of a chunk over two pages on that page', () => {
+    const quote = 'Masks apply to\nexports as well.';
+    const c = locate(twoPages(), quote, 1);
+    expect(c).toMatchObject({ page: 14, pageEnd: 14, start: PAGE_14.indexOf(quote), end: END });
+    expect(covered(c)).toEqual([quote]);
+  });
+
+  it('gives a quote across the page break its start on the first page and its end on the last', () => {
+    const quote = 'Only the auditor role may see the full value\nwhen a case is open.';
+    const c = locate(twoPages(), quote, 1);
+    // Not start 886 on page 13 with end 178 "on page 13": start on page 13, end on page 14.
+    expect(c).toMatchObject({ page: 13, pageEnd: 14, start: PAGE_13.indexOf('Only'), end: 'when a case is open.'.length });
+    expect(covered(c)).toEqual(['Only the auditor role may see the full value', 'when a case is open.']);
+  });
+
+  it('gives a quote taken from outside the chunk the chunk range with both pages', () => {
+    const c = locate(twoPages(), 'A sentence from the expanded section.', 1);
+    expect(c).toMatchObject({ page: 13, pageEnd: 14, start: START, end: END });
+  });
+
+  it('places what it can of a chunk over three pages, and falls back to the chunk ends for the rest', () => {
+    const first = 'Intro sentence one.\nSecond line of page 7.';
+    const middle = 'Page 8 holds\na table.';
+    const last = 'Page 9 ends it.\nHere.';
+    const s = source(1, `${first.slice(6)}\n${middle}\n${last}`, { page: 7, pageEnd: 9, start: 6, end: last.length });
+    // Before the first line break: page 7.
+    expect(locate(s, 'sentence one.', 1)).toMatchObject({ page: 7, pageEnd: 7, start: 6, end: 19 });
+    // In the last page's part: page 9.
+    expect(locate(s, 'Page 9 ends it.', 1)).toMatchObject({ page: 9, pageEnd: 9, start: 0, end: 15 });
+    // On the middle page, whose place in the text is not known: the chunk's own range.
+    expect(locate(s, 'Page 8 holds', 1)).toMatchObject({ page: 7, pageEnd: 9, start: 6, end: last.length });
+  });
+
+  it('checkCitations cites a quote over a page break with its page range', async () => {
+    const r = await checkCitations('The full TAX_ID value is visible only to the auditor role when a case is open [1].', [twoPages()]);
+    expect(r.citations).toHaveLength(1);
+    const c = r.citations[0]!;
+    expect(c).toMatchObject({ page: 13, pageEnd: 14 });
+    // What the citation covers on pages 13 and 14 is exactly its quote.
+    expect(covered(c).join('\n')).toBe(c.quote);
+    expect(c.quote).toContain('Only the auditor role may see the full value\nwhen a case is open.');
   });
 });

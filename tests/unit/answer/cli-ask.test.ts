@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Answerer } from '../../../main/answer/answerer';
-import { runAsk } from '../../../main/cli/ask';
+import { runAsk, sourceLine } from '../../../main/cli/ask';
 import { LIBRARY } from './fixtures';
 import { memorySearch } from './helpers/memory-search';
 
@@ -31,7 +31,7 @@ describe('quarry ask (runAsk)', () => {
     const j = JSON.parse(c.text()) as Record<string, unknown>;
     expect(Object.keys(j)).toEqual(expect.arrayContaining(['answer', 'citations', 'confidence', 'notFound', 'provider', 'timings', 'usage']));
     expect((j.citations as Record<string, unknown>[])[0]).toEqual(
-      expect.objectContaining({ n: 1, chunkId: 'd0:0', docName: 'scurvy.pdf', page: 3, start: expect.any(Number), end: expect.any(Number), quote: expect.any(String), support: expect.any(Number) }),
+      expect.objectContaining({ n: 1, chunkId: 'd0:0', docName: 'scurvy.pdf', page: 3, pageEnd: 3, start: expect.any(Number), end: expect.any(Number), quote: expect.any(String), support: expect.any(Number) }),
     );
     expect(j.timings).toEqual({ retrieveMs: expect.any(Number), firstTokenMs: expect.any(Number), totalMs: expect.any(Number) });
     expect(j.provider).toBe('extractive');
@@ -58,5 +58,15 @@ describe('quarry ask (runAsk)', () => {
     const ctrl = new AbortController();
     ctrl.abort();
     expect(await runAsk({ question: 'What causes scurvy?', provider: 'auto', json: false }, { answerer, out: c.out, signal: ctrl.signal })).toBe(130);
+  });
+});
+
+describe('sourceLine', () => {
+  const c = { n: 1, chunkId: 'c', docId: 'd', docName: 'redp.pdf', path: '/redp.pdf', page: 13, start: 886, end: 178, quote: 'q', support: 1 };
+  it('names the page range of a quote over a page break', () => {
+    expect(sourceLine({ ...c, pageEnd: 14 })).toBe('[1] redp.pdf — pages 13–14');
+    expect(sourceLine({ ...c, pageEnd: 13, start: 1, end: 5 })).toBe('[1] redp.pdf — page 13');
+    // Answers saved before citations had pageEnd.
+    expect(sourceLine({ ...c, start: 1, end: 5 })).toBe('[1] redp.pdf — page 13');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalize, locate, locatePassage, passageOnPage } from '../../../../../renderer/features/viewer/match';
+import { canonicalize, locate, locatePassage, pageHighlight, passageOnPage } from '../../../../../renderer/features/viewer/match';
 
 describe('locatePassage', () => {
   it('finds a passage spread over text-layer items with different spacing', () => {
@@ -59,5 +59,42 @@ describe('helpers', () => {
     expect(passageOnPage('0123456789', 4, target)).toEqual([0, 5]);
     expect(passageOnPage('0123456789', 5, target)).toBeUndefined();
     expect(passageOnPage('short', 3, target)).toBeUndefined();
+  });
+});
+
+describe('pageHighlight', () => {
+  // The reviewer's case: a search hit "pp. 1–2" with start 214 on page 1 and end 52 on page 2.
+  const page1 = 'x'.repeat(214) + 'Leverage row permissions on the database: a row permission is a filter that applies to every query.';
+  const page2 = 'It is defined once, by the security officer, and it cannot be bypassed. Later text on page 2.';
+  const hit = { page: 1, pageEnd: 2, start: 214, end: 'It is defined once, by the security officer, and it cannot be bypassed.'.length };
+
+  it('marks a passage over two pages on both: from start to the end of the first, from 0 to end on the last', () => {
+    expect(hit.end).toBeLessThan(hit.start);
+    expect(pageHighlight(page1, 1, hit)).toEqual({ range: [214, page1.length], passage: page1.slice(214) });
+    expect(pageHighlight(page2, 2, hit)).toEqual({ range: [0, hit.end], passage: 'It is defined once, by the security officer, and it cannot be bypassed.' });
+    expect(pageHighlight(page2, 3, hit)).toBeUndefined();
+  });
+
+  it('marks a page between the first and the last entirely', () => {
+    expect(pageHighlight('whole middle page', 5, { page: 4, pageEnd: 6, start: 30, end: 3 })).toEqual({ range: [0, 17], passage: 'whole middle page' });
+  });
+
+  it('keeps single-page passages as they were, and marks nothing for an empty range or another page', () => {
+    expect(pageHighlight('0123456789', 2, { page: 2, pageEnd: 2, start: 3, end: 7 })).toEqual({ range: [3, 7], passage: '3456' });
+    expect(pageHighlight('0123456789', 1, { page: 1, pageEnd: 1, start: 0, end: 0 })).toBeUndefined();
+    expect(pageHighlight('0123456789', 2, { page: 2, pageEnd: 2, start: 7, end: 3 })).toBeUndefined();
+    expect(pageHighlight('0123456789', 3, { page: 2, pageEnd: 2, start: 3, end: 7 })).toBeUndefined();
+  });
+
+  it('gives the PDF view a passage it finds on the text layer of each page, the same way as on one page', () => {
+    // pdf.js splits lines into items with its own spacing and hyphenation.
+    const layer1 = ['x'.repeat(214), 'Leverage row permissions on the data-', 'base: a row permission is a filter that', 'applies to every query.'];
+    const ranges1 = locatePassage(layer1, pageHighlight(page1, 1, hit)!.passage);
+    expect(ranges1?.map((r) => r.item)).toEqual([1, 2, 3]);
+    const layer2 = ['It is defined once, by the security', 'officer, and it cannot be bypassed.', 'Later text on page 2.'];
+    expect(locatePassage(layer2, pageHighlight(page2, 2, hit)!.passage)).toEqual([
+      { item: 0, start: 0, end: 35 },
+      { item: 1, start: 0, end: 35 },
+    ]);
   });
 });
