@@ -52,6 +52,7 @@ export function SearchView() {
   const openSource = useApp((s) => s.openSource);
   const documents = useLibrary((s) => s.documents);
   const collections = useMemo(() => [...new Set(documents.map((d) => d.collection))].sort(), [documents]);
+  const tags = useMemo(() => [...new Set(documents.flatMap((d) => d.tags))].sort((a, b) => a.localeCompare(b)), [documents]);
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
 
@@ -128,6 +129,22 @@ export function SearchView() {
               </option>
             ))}
           </select>
+          {(tags.length > 0 || (filters.tags?.length ?? 0) > 0) && (
+            <select
+              className="select"
+              aria-label="Tag"
+              data-testid="tag-filter"
+              value={filters.tags?.[0] ?? ''}
+              onChange={(e) => search.getState().setFilters({ ...filters, tags: e.target.value ? [e.target.value] : undefined })}
+            >
+              <option value="">Any tag</option>
+              {[...new Set([...tags, ...(filters.tags ?? [])])].map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          )}
           <select className="select" aria-label="File type" value={filters.format ?? ''} onChange={(e) => search.getState().setFilters({ ...filters, format: (e.target.value || undefined) as FileFormat | undefined })}>
             {FORMATS.map((f) => (
               <option key={f.value} value={f.value}>

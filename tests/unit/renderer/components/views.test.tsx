@@ -40,6 +40,17 @@ describe('search', () => {
     expect(quoted).toContain('No passage contains the quoted words in exactly that order');
   });
 
+  it('offers a tag filter once documents have tags, showing the chosen tag', () => {
+    expect(renderWith(<SearchView />).html).not.toContain('tag-filter');
+    const { html } = renderWith(<SearchView />, (s) => {
+      s.library.setState({ documents: [fakeDoc('a', '/a.pdf', 'default', { tags: ['legal', 'Q3'] }), fakeDoc('b', '/b.pdf', 'default', { tags: ['finance'] })] });
+      s.search.setState({ filters: { tags: ['legal'] } });
+    });
+    expect(html).toContain('aria-label="Tag"');
+    expect(html.match(/<option value="[^"]*"/g)?.filter((o) => ['"legal"', '"Q3"', '"finance"', '""'].some((v) => o.endsWith(v))).length).toBeGreaterThanOrEqual(4);
+    expect(html).toMatch(/<option value="legal" selected="">legal<\/option>/);
+  });
+
   it('says when no result contains the words and all are only close in meaning', () => {
     const base = { chunkId: 'c', docId: 'd', docName: 'report.pdf', path: '/r.pdf', page: 3, pageEnd: 3, start: 0, end: 5, headingPath: [], sectionId: 's', score: 1, text: 't', snippet: 'x', highlights: [] as [number, number][] };
     const byMeaning = [{ ...base, retrievers: ['vector' as const] }, { ...base, chunkId: 'c2', retrievers: ['vector' as const] }];
