@@ -33,7 +33,10 @@ export const api = {
     input: z.object({ collection: z.string().optional() }).default({}),
     output: z.object({ documents: z.array(DocumentInfo) }),
   },
+  /** Removes a document at once; `library.restore` brings it back for a few seconds after. */
   'library.remove': { input: z.object({ docId: z.string() }), output: Ok },
+  /** Undoes a `library.remove` while its deletion is pending (NOT_FOUND after). */
+  'library.restore': { input: z.object({ docId: z.string() }), output: Ok },
   'library.setTags': { input: z.object({ docId: z.string(), tags: z.array(z.string()) }), output: Ok },
   'library.reindex': { input: z.object({ docId: z.string(), password: z.string().optional() }), output: IngestAccepted },
   'library.status': { input: Empty, output: LibraryStatus },

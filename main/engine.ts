@@ -54,7 +54,17 @@ export interface EngineOptions {
    * folder that outlives its throwaway index, so a rebuilt index re-embeds only changed text.
    */
   embedCacheDir?: string;
+  /** How long a removed document can be restored (`library.restore`) before it is deleted (ms). */
+  removeUndoMs?: number;
 }
+
+/**
+ * A removed document leaves the library (lists, search, status) at once, and its rows are
+ * deleted this long after, so the app's "Undo" can bring it back. Closing the engine deletes
+ * what is pending; a crash before that leaves the document in the library, where the user
+ * finds it again rather than losing it.
+ */
+export const REMOVE_UNDO_MS = 15_000;
 
 /**
  * New chunks after which a long ingest optimizes as it goes (see the queue listener below).
@@ -141,6 +151,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const store = await Store.open(lancedir, { embedderId: serving.info.id, dimension: serving.info.dimension, vectorIndexThreshold: opts.vectorIndexThreshold, readOnly: opts.readOnly, onMigration: opts.onMigration });
     if (!indexState && !opts.readOnly) await saveIndexState(dataDir, { active: { id: configured.info.id, settings: embedderSettings } });
     const catalog = new Map((await store.loadDocuments()).map((d) => [d.docId, d]));
+    /** Removed documents awaiting deletion (REMOVE_UNDO_MS), restorable until then. */
+    const pendingRemovals = new Map<string, { record: DocumentRecord; timer: NodeJS.Timeout }>();
     const listeners = new Map<EventName, Set<(p: unknown) => void>>();
     const emit = <E extends EventName>(e: E, p: EventPayload<E>): void => {
       for (const fn of listeners.get(e) ?? []) fn(p);
@@ -187,7 +199,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       {
         store,
         embedder,
-        getDoc: (id) => catalog.get(id),
+        // A file added again while its removal is pending: its rows are still in the store, so the
+        // job replaces them (never appends beside them) and the pending deletion is called off.
+        getDoc: (id) => {
+          const pending = catalog.has(id) ? undefined : pendingRemovals.get(id);
+          if (!pending) return catalog.get(id);
+          clearTimeout(pending.timer);
+          pendingRemovals.delete(id);
+          return { ...pending.record, tags: [] };
+        },
         putDoc,
         showDoc,
         embedBatchSize: settings.ingest.embedBatchSize,
@@ -308,6 +328,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       if (!d) throw new QuarryError('NOT_FOUND', `No document ${docId} in the library.`);
       return d;
     };
+    const purgeRemoved = async (docId: string): Promise<void> => {
+      const pending = pendingRemovals.get(docId);
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      pendingRemovals.delete(docId);
+      // Added again meanwhile (the same file, ingested anew): its rows are the new document's.
+      if (catalog.has(docId)) return;
+      await store.deleteDocument(docId);
+    };
     const writable = (): void => {
       if (opts.readOnly) throw new QuarryError('INVALID_INPUT', 'This engine was opened read-only.');
     };
@@ -325,9 +354,24 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       }),
       'library.remove': async ({ docId }) => {
         writable();
-        requireDoc(docId);
-        await store.deleteDocument(docId);
+        const record = requireDoc(docId);
         catalog.delete(docId);
+        // An earlier removal of this id whose document was added again since: this one replaces it.
+        clearTimeout(pendingRemovals.get(docId)?.timer);
+        // A deletion that fails (disk full, store closing) leaves the rows: the document is back
+        // on the next start, where it can be removed again; nothing half-deleted is shown.
+        const timer = setTimeout(() => void purgeRemoved(docId).catch(() => undefined), opts.removeUndoMs ?? REMOVE_UNDO_MS);
+        pendingRemovals.set(docId, { record, timer });
+        emit('library.changed', { docIds: [docId] });
+        return { ok: true as const };
+      },
+      'library.restore': async ({ docId }) => {
+        writable();
+        const pending = pendingRemovals.get(docId);
+        if (!pending) throw new QuarryError('NOT_FOUND', `${docId} cannot be restored: it was not removed, or its removal is final.`, { hint: 'Add the file again.' });
+        clearTimeout(pending.timer);
+        pendingRemovals.delete(docId);
+        if (!catalog.has(docId)) catalog.set(docId, pending.record);
         emit('library.changed', { docIds: [docId] });
         return { ok: true as const };
       },
@@ -468,6 +512,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         await calibration.close();
         await rebuilding;
         await queue.close();
+        for (const docId of [...pendingRemovals.keys()]) await purgeRemoved(docId).catch(() => undefined);
         if (answerer) await (await answerer).close();
         await rerank?.close();
         await maintaining?.catch(() => undefined);

@@ -62,7 +62,7 @@ describe('engine: ingest and search the generated sample library', () => {
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
     samples = await writeSamples(path.join(dir, 'samples'));
-    engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER });
+    engine = await createEngine({ dataDir: path.join(dir, 'lib'), embedder: EMBEDDER, removeUndoMs: 1_500 });
     const { jobs } = await ingest(engine, [path.join(dir, 'samples')]);
     expect(jobs.map((j) => j.state)).toEqual(jobs.map(() => 'done'));
     await engine.maintain();
@@ -168,12 +168,45 @@ describe('engine: ingest and search the generated sample library', () => {
     await expect.poll(() => engine.store.needsOptimize, { timeout: 20_000, interval: 250 }).toBe(false);
   });
 
-  it('removes a document and all its chunks', async () => {
+  it('removes a document at once, restores it on undo, and deletes its chunks once the undo window ends', async () => {
     const doc = [...engine.documents().values()].find((d) => d.name === 'data-retention-policy.html')!;
+    const chunks = await engine.store.countChunks(`doc_id = '${doc.docId}'`);
+    const found = async (): Promise<boolean> => (await search(engine, { query: 'DR-2291', k: 5 })).results.some((r) => r.docId === doc.docId);
+    expect(await found()).toBe(true);
     await engine.handlers['library.remove']({ docId: doc.docId });
-    expect(await engine.store.countChunks(`doc_id = '${doc.docId}'`)).toBe(0);
-    const res = await search(engine, { query: 'DR-2291', k: 5 });
-    expect(res.results.every((r) => r.docId !== doc.docId)).toBe(true);
+    // Gone from the list and from search at once; its rows wait out the undo window.
+    expect(engine.documents().has(doc.docId)).toBe(false);
+    expect((await engine.handlers['library.documents']({})).documents.some((d) => d.docId === doc.docId)).toBe(false);
+    expect(await found()).toBe(false);
+    await expect(engine.handlers['library.remove']({ docId: doc.docId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Undo: back as it was, searchable again.
+    await engine.handlers['library.restore']({ docId: doc.docId });
+    expect(engine.documents().get(doc.docId)).toEqual(doc);
+    expect(await found()).toBe(true);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await engine.store.countChunks(`doc_id = '${doc.docId}'`)).toBe(chunks);
+    // Removed again and left alone: deleted for good, and no longer restorable.
+    await engine.handlers['library.remove']({ docId: doc.docId });
+    await expect.poll(() => engine.store.countChunks(`doc_id = '${doc.docId}'`), { timeout: 10_000, interval: 200 }).toBe(0);
+    await expect(engine.handlers['library.restore']({ docId: doc.docId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await found()).toBe(false);
+  });
+
+  it('deletes a removed document when the engine closes within the undo window', async () => {
+    const { dir: d2, cleanup: c2 } = await tempDir();
+    try {
+      const dataDir = path.join(d2, 'lib');
+      let e2 = await createEngine({ dataDir, embedder: EMBEDDER });
+      const [first] = (await ingest(e2, [samples[0]])).jobs;
+      await e2.handlers['library.remove']({ docId: first.docId! });
+      await e2.close();
+      e2 = await createEngine({ dataDir, embedder: EMBEDDER });
+      expect(e2.documents().size).toBe(0);
+      expect(await e2.store.countChunks()).toBe(0);
+      await e2.close();
+    } finally {
+      await c2();
+    }
   });
 });
 

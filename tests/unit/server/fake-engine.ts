@@ -44,6 +44,7 @@ export class FakeEngine implements TransportEngine {
         if (!this.docs.delete(input.docId)) throw new QuarryError('NOT_FOUND', `No document ${input.docId}`);
         return { ok: true };
       },
+      'library.restore': notImplemented('library.restore'),
       'library.setTags': async (input) => {
         record('library.setTags', input);
         return { ok: true };
