@@ -152,6 +152,30 @@ export const IngestReport = z.object({
 });
 export type IngestReport = z.infer<typeof IngestReport>;
 
+/** One file's own progress counts (IngestProgress.file, JobInfo.live). */
+export const FileCounts = z.object({
+  pagesDone: z.number().int(),
+  pagesTotal: z.number().int(),
+  chunksDone: z.number().int(),
+  chunksTotal: z.number().int(),
+  /**
+   * Embed stage: texts of other files the shared embedder is expected to work through before
+   * this file's last one (queued or in flight ahead of it, and the texts of files that began
+   * waiting for queue space before it). An estimate; absent when unknown (not yet handed to the embedder).
+   */
+  chunksAhead: z.number().int().optional(),
+  /**
+   * Embed stage: the shared embedder's measured throughput (texts per second of busy time over
+   * the last half minute). Absent until it has been measured: no rate, no ETA.
+   */
+  embedRate: z.number().optional(),
+});
+export type FileCounts = z.infer<typeof FileCounts>;
+
+/** A running job's stage and own counts (JobInfo.live). */
+export const JobLive = FileCounts.extend({ stage: z.enum(['parse', 'chunk', 'embed', 'index']) });
+export type JobLive = z.infer<typeof JobLive>;
+
 export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobState>;
 
@@ -171,6 +195,11 @@ export const JobInfo = z.object({
   /** Chunk texts the last run embedded, and how many of them the embedding cache answered. */
   embedding: z.object({ texts: z.number().int(), cacheHits: z.number().int() }).optional(),
   error: ErrorInfo.optional(),
+  /**
+   * A running job's stage and counts right now, so a UI that (re)loads mid-ingest shows the
+   * stage the engine is really in. Absent for jobs that are not running.
+   */
+  live: JobLive.optional(),
 });
 export type JobInfo = z.infer<typeof JobInfo>;
 
@@ -192,9 +221,7 @@ export const IngestProgress = z.object({
    * This job's own counts (the fields above add up the whole batch), so the library can draw a
    * progress bar per document. Optional: without it the UI falls back to the stage.
    */
-  file: z
-    .object({ pagesDone: z.number().int(), pagesTotal: z.number().int(), chunksDone: z.number().int(), chunksTotal: z.number().int() })
-    .optional(),
+  file: FileCounts.optional(),
 });
 export type IngestProgress = z.infer<typeof IngestProgress>;
 

@@ -14,7 +14,26 @@ export interface EmbedBatcherOptions {
    * piling up without bound. Default: 8 calls' worth.
    */
   maxQueued?: number;
+  /** Milliseconds clock for the throughput measurement (tests). Default: performance.now. */
+  clock?: () => number;
 }
+
+/** Where one file's texts stand in the shared queue (see {@link EmbedBatcher.position}). */
+export interface EmbedPosition {
+  /**
+   * Texts of other files expected to go to the model before this file's last one: queued ahead
+   * of it or in flight, and, while some of its texts still wait to be admitted, the texts of
+   * files that began waiting for queue space before it (they are admitted first).
+   */
+  ahead: number;
+  /** This file's texts not embedded yet. */
+  remaining: number;
+}
+
+/** How far back the throughput measurement looks (ms of wall time). */
+const RATE_WINDOW_MS = 30_000;
+/** Busy time a throughput figure needs before it is given out (ms): one tiny call says little. */
+const RATE_MIN_BUSY_MS = 250;
 
 /** What one {@link EmbedBatcher.embed} call produced. */
 export interface BatchedEmbedding {
@@ -39,6 +58,7 @@ export interface BatcherStats {
 }
 
 interface Request {
+  key?: string;
   embedder: Embedder;
   texts: string[];
   vectors: Float32Array[];
@@ -46,6 +66,10 @@ interface Request {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   done: number;
+  /** Of its texts, how many are in calls in flight. */
+  inFlight: number;
+  /** Of its texts for the model, how many are not admitted to the queue yet. */
+  unadmitted: number;
   failed: boolean;
   resolve(): void;
   reject(e: unknown): void;
@@ -74,9 +98,19 @@ interface Item {
  * const { vectors, cacheHits } = await batcher.embed(chunks.map((c) => c.text), { signal });
  */
 export class EmbedBatcher {
-  private readonly opts: Required<EmbedBatcherOptions>;
+  private readonly opts: Required<Omit<EmbedBatcherOptions, 'clock'>>;
+  private readonly clock: () => number;
   private queue: Item[] = [];
   private inFlight = 0;
+  /** Texts in calls in flight, all files. */
+  private inFlightTexts = 0;
+  /** Requests by their caller's key, for {@link position}. */
+  private readonly byKey = new Map<string, Request>();
+  /** Requests with texts still to admit. */
+  private readonly admitting = new Set<Request>();
+  /** Throughput samples: wall time, cumulative busy ms and texts the model has returned. */
+  private samples: { at: number; busy: number; done: number }[] = [];
+  private embedded = 0;
   private busySince = 0;
   private readonly spaceWaiters: (() => void)[] = [];
   private totals: BatcherStats = { texts: 0, cacheHits: 0, calls: 0, sent: 0, busyMs: 0 };
@@ -87,6 +121,66 @@ export class EmbedBatcher {
   ) {
     const batchSize = Math.max(1, Math.floor(opts.batchSize));
     this.opts = { batchSize, maxInFlight: Math.max(1, opts.maxInFlight ?? 2), maxQueued: Math.max(1, opts.maxQueued ?? batchSize * 8) };
+    this.clock = opts.clock ?? (() => performance.now());
+  }
+
+  /**
+   * Where the `embed()` call made with `key` stands: how many other files' texts are expected to
+   * go to the model before its last one, and how many of its own are left. An estimate: calls
+   * are filled by text length from a window of the queue, not strictly in order, and files that
+   * reach the embedder later take their turns at admission too. Undefined when no call with that
+   * key is waiting (not handed in yet, answered by the cache, or finished).
+   */
+  position(key: string): EmbedPosition | undefined {
+    const r = this.byKey.get(key);
+    if (!r || r.failed) return undefined;
+    let ahead = this.inFlightTexts - r.inFlight;
+    let own = 0;
+    let othersBeforeLast = 0;
+    let others = 0;
+    for (const it of this.queue) {
+      if (it.request === r) {
+        own++;
+        othersBeforeLast = others;
+      } else others++;
+    }
+    if (r.unadmitted > 0) {
+      // All that is queued goes first. Space that frees up goes to the waiting files in the order
+      // they began waiting (the first one woken re-queues its wait ahead of the rest), which is
+      // the order of `admitting`: every file before this one gets all its texts in first.
+      ahead += others;
+      for (const w of this.admitting) {
+        if (w === r) break;
+        if (!w.failed) ahead += w.unadmitted;
+      }
+    } else if (own > 0) ahead += othersBeforeLast;
+    else ahead = 0; // everything left is in flight
+    return { ahead, remaining: r.remaining };
+  }
+
+  /**
+   * Texts per second the model returns while it is busy, over the last half minute (busy time,
+   * so idle gaps between ingests do not dilute it). Undefined until it has been measured.
+   */
+  rate(): number | undefined {
+    if (this.samples.length < 2) return undefined;
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    const busy = last.busy - first.busy;
+    const done = last.done - first.done;
+    if (busy < RATE_MIN_BUSY_MS || done <= 0) return undefined;
+    return (done * 1000) / busy;
+  }
+
+  private busyNow(): number {
+    return this.totals.busyMs + (this.inFlight > 0 ? this.clock() - this.busySince : 0);
+  }
+
+  private sample(): void {
+    const at = this.clock();
+    this.samples.push({ at, busy: this.busyNow(), done: this.embedded });
+    // Keep the last window, and always two samples so a rate survives a pause.
+    while (this.samples.length > 2 && this.samples[1].at <= at - RATE_WINDOW_MS) this.samples.shift();
   }
 
   /** Texts waiting to be sent (for tests and progress). */
@@ -96,7 +190,7 @@ export class EmbedBatcher {
 
   /** Totals so far. */
   stats(): BatcherStats {
-    const busy = this.inFlight > 0 ? performance.now() - this.busySince : 0;
+    const busy = this.inFlight > 0 ? this.clock() - this.busySince : 0;
     return { ...this.totals, busyMs: Math.round(this.totals.busyMs + busy) };
   }
 
@@ -105,7 +199,7 @@ export class EmbedBatcher {
    * space as it goes (backpressure). `onProgress` gets the count done so far.
    * @throws QuarryError CANCELLED when `signal` aborts; the embedder's error for this file's texts.
    */
-  async embed(texts: string[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<BatchedEmbedding> {
+  async embed(texts: string[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; key?: string } = {}): Promise<BatchedEmbedding> {
     const { signal } = opts;
     signal?.throwIfAborted();
     const embedder = await this.embedder();
@@ -127,11 +221,13 @@ export class EmbedBatcher {
 
     let request!: Request;
     const finished = new Promise<void>((resolve, reject) => {
-      request = { embedder, texts, vectors, remaining: missing.length, signal, onProgress: opts.onProgress, done: cacheHits, failed: false, resolve, reject };
+      request = { key: opts.key, embedder, texts, vectors, remaining: missing.length, signal, onProgress: opts.onProgress, done: cacheHits, inFlight: 0, unadmitted: missing.length, failed: false, resolve, reject };
     });
+    if (opts.key !== undefined) this.byKey.set(opts.key, request);
     finished.catch(() => {}); // observed below; a failure during admission must not go unhandled
     const onAbort = (): void => this.fail(request, new QuarryError('CANCELLED', 'Embedding was cancelled.'));
     signal?.addEventListener('abort', onAbort, { once: true });
+    this.admitting.add(request);
     try {
       // Admission in slices as space frees up, so one long document cannot take the whole queue.
       for (let next = 0; next < missing.length && !request.failed; ) {
@@ -140,12 +236,17 @@ export class EmbedBatcher {
         const room = Math.max(1, this.opts.maxQueued - this.queue.length);
         for (const i of missing.slice(next, next + room)) this.queue.push({ request, index: i, isolated: false });
         next += room;
+        request.unadmitted = Math.max(0, missing.length - next);
+        if (request.unadmitted === 0) this.admitting.delete(request);
         this.pump();
       }
+      this.admitting.delete(request);
       await finished;
       return { vectors, cacheHits, embedder };
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.admitting.delete(request);
+      if (opts.key !== undefined && this.byKey.get(opts.key) === request) this.byKey.delete(opts.key);
     }
   }
 
@@ -186,11 +287,18 @@ export class EmbedBatcher {
     const batch = [...take].sort((a, b) => a - b).map((i) => this.queue[i]);
     this.queue = this.queue.filter((_, i) => !take.has(i));
     this.wakeWaiters();
-    if (this.inFlight++ === 0) this.busySince = performance.now();
+    if (this.inFlight++ === 0) {
+      this.busySince = this.clock();
+      this.sample();
+    }
     this.totals.calls++;
     this.totals.sent += batch.length;
+    this.inFlightTexts += batch.length;
+    for (const it of batch) it.request.inFlight++;
     void this.send(head.request.embedder, batch).finally(() => {
-      if (--this.inFlight === 0) this.totals.busyMs += performance.now() - this.busySince;
+      this.inFlightTexts -= batch.length;
+      for (const it of batch) it.request.inFlight--;
+      if (--this.inFlight === 0) this.totals.busyMs += this.clock() - this.busySince;
       this.pump();
     });
   }
@@ -206,6 +314,8 @@ export class EmbedBatcher {
       this.onBatchFailed(batch, e);
       return;
     }
+    this.embedded += batch.length;
+    this.sample();
     const touched = new Set<Request>();
     batch.forEach((it, j) => {
       const r = it.request;

@@ -40,6 +40,8 @@ export interface FileTask {
   tags: string[];
   password?: string;
   signal: AbortSignal;
+  /** The job's id: names this file's texts in the shared embedder (EmbedBatcher.position). */
+  jobId?: string;
   onProgress(p: { stage: 'parse' | 'chunk' | 'embed' | 'index'; pagesDone?: number; pagesTotal?: number; chunksDone?: number; chunksTotal?: number }): void;
 }
 
@@ -146,7 +148,7 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
   // includes the time this file's texts waited for the model.
   const { vectors, cacheHits, embedder } = await deps.batcher.embed(
     chunks.map((c) => c.text),
-    { signal: task.signal, onProgress: (done, total) => task.onProgress({ stage: 'embed', chunksDone: done, chunksTotal: total }) },
+    { signal: task.signal, key: task.jobId, onProgress: (done, total) => task.onProgress({ stage: 'embed', chunksDone: done, chunksTotal: total }) },
   );
   task.signal.throwIfAborted();
   lap('embedMs');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { IngestProgress, JobInfo } from '../../contract';
+import type { FileCounts, IngestProgress, JobInfo, JobLive } from '../../contract';
 import { EmbedBatcher } from '../embed/batcher';
 import { QuarryError, toQuarryError } from '../util/errors';
 import type { JobJournal, JobRecord } from './journal';
@@ -18,12 +18,18 @@ export interface QueueOptions {
   maxAttempts: number;
   /** Base delay before retrying a transient failure (ms); doubles each attempt, with jitter. */
   retryBaseMs: number;
+  /**
+   * How often files in the embed stage report where they stand (ms, default 1000): a file waiting
+   * behind others' texts gets no progress of its own, yet its place in the queue moves.
+   */
+  embedTickMs?: number;
 }
 
 interface Running {
   abort: AbortController;
   /** Still reading or parsing (counts against `concurrency`); false once it waits on the embedder. */
   parsing: boolean;
+  stage: JobLive['stage'];
   pagesDone: number;
   pagesTotal: number;
   chunksDone: number;
@@ -47,6 +53,8 @@ export class IngestQueue {
   private readonly idleWaiters: (() => void)[] = [];
   private batch = { started: 0, total: 0, done: 0, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0 };
   private timer: NodeJS.Timeout | undefined;
+  /** Re-reports files in the embed stage while any is there (see QueueOptions.embedTickMs). */
+  private embedTicker: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -134,7 +142,42 @@ export class IngestQueue {
   list(): JobInfo[] {
     return [...this.journal.jobs.values()]
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .map((j) => ({ jobId: j.jobId, path: j.path, collection: j.collection, state: j.state, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, docId: j.docId, unchanged: j.unchanged, timings: j.timings, embedding: j.embedding, error: j.error }));
+      .map((j) => {
+        const info: JobInfo = { jobId: j.jobId, path: j.path, collection: j.collection, state: j.state, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, docId: j.docId, unchanged: j.unchanged, timings: j.timings, embedding: j.embedding, error: j.error };
+        const r = j.state === 'running' ? this.running.get(j.jobId) : undefined;
+        if (r) info.live = { stage: r.stage, ...this.fileCounts(j.jobId, r) };
+        return info;
+      });
+  }
+
+  /** One running file's own counts, with its place at the embedder while it embeds. */
+  private fileCounts(jobId: string, r: Running): FileCounts {
+    const c: FileCounts = { pagesDone: r.pagesDone, pagesTotal: r.pagesTotal, chunksDone: r.chunksDone, chunksTotal: r.chunksTotal };
+    if (r.stage === 'embed') {
+      const pos = this.batcher.position(jobId);
+      if (pos) c.chunksAhead = pos.ahead;
+      const rate = this.batcher.rate();
+      if (rate !== undefined) c.embedRate = Math.round(rate * 100) / 100;
+    }
+    return c;
+  }
+
+  /** Keeps the embed-stage ticker running exactly while some file is in that stage. */
+  private syncEmbedTicker(): void {
+    const embedding = [...this.running.values()].some((r) => r.stage === 'embed');
+    if (embedding && !this.embedTicker && !this.closed) {
+      this.embedTicker = setInterval(() => {
+        for (const [jobId, r] of this.running) {
+          if (r.stage !== 'embed') continue;
+          const job = this.journal.jobs.get(jobId);
+          this.emit({ ...this.progress(), jobId, path: job?.path, stage: 'embed', file: this.fileCounts(jobId, r) });
+        }
+      }, this.opts.embedTickMs ?? 1000);
+      this.embedTicker.unref?.();
+    } else if (!embedding && this.embedTicker) {
+      clearInterval(this.embedTicker);
+      this.embedTicker = undefined;
+    }
   }
 
   counts(): { queued: number; running: number; failed: number; done: number } {
@@ -172,6 +215,8 @@ export class IngestQueue {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearInterval(this.embedTicker);
+    this.embedTicker = undefined;
     for (const r of this.running.values()) r.abort.abort(new QuarryError('CANCELLED', 'Quarry is shutting down'));
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
   }
@@ -212,12 +257,13 @@ export class IngestQueue {
   }
 
   private async run(job: JobRecord): Promise<void> {
-    const r: Running = { abort: new AbortController(), parsing: true, pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0, lastEmit: 0 };
+    const r: Running = { abort: new AbortController(), parsing: true, stage: 'parse', pagesDone: 0, pagesTotal: 0, chunksDone: 0, chunksTotal: 0, lastEmit: 0 };
     this.running.set(job.jobId, r);
     const rec: JobRecord = { ...job, state: 'running', attempts: job.attempts + 1, updatedAt: new Date().toISOString() };
     try {
       await this.journal.put(rec);
-      this.emit({ ...this.progress(), jobId: job.jobId, path: job.path, stage: 'parse' });
+      // With the file's counts at zero: a retried job's bar starts again from the beginning.
+      this.emit({ ...this.progress(), jobId: job.jobId, path: job.path, stage: 'parse', file: this.fileCounts(job.jobId, r) });
       const outcome = await processFile(
         {
           path: job.path,
@@ -225,11 +271,18 @@ export class IngestQueue {
           tags: job.tags,
           password: this.passwords.get(job.jobId),
           signal: r.abort.signal,
+          jobId: job.jobId,
           onProgress: (p) => {
-            if (p.pagesDone !== undefined) r.pagesDone = p.pagesDone;
+            // Counts only grow within a run (pages may be reported out of order), so the bar
+            // never steps back.
+            if (p.pagesDone !== undefined) r.pagesDone = Math.max(r.pagesDone, p.pagesDone);
             if (p.pagesTotal !== undefined) r.pagesTotal = p.pagesTotal;
-            if (p.chunksDone !== undefined) r.chunksDone = p.chunksDone;
+            if (p.chunksDone !== undefined) r.chunksDone = Math.max(r.chunksDone, p.chunksDone);
             if (p.chunksTotal !== undefined) r.chunksTotal = p.chunksTotal;
+            if (p.stage !== r.stage) {
+              r.stage = p.stage;
+              this.syncEmbedTicker();
+            }
             if (r.parsing && (p.stage === 'embed' || p.stage === 'index')) {
               // Parsed: its CPU slot goes to the next file, which parses while this one embeds.
               r.parsing = false;
@@ -243,7 +296,7 @@ export class IngestQueue {
                 jobId: job.jobId,
                 path: job.path,
                 stage: p.stage,
-                file: { pagesDone: r.pagesDone, pagesTotal: r.pagesTotal, chunksDone: r.chunksDone, chunksTotal: r.chunksTotal },
+                file: this.fileCounts(job.jobId, r),
               });
             }
           },
@@ -276,6 +329,7 @@ export class IngestQueue {
       }
     } finally {
       this.running.delete(job.jobId);
+      this.syncEmbedTicker();
       this.pump();
     }
   }

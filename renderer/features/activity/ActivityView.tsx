@@ -5,7 +5,8 @@ import { EmptyState } from '../../components/EmptyState';
 import { formatDate } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
-import { fileEta, fileFraction, formatEta } from '../library/progress';
+import { progressText } from '../library/progress';
+import { rowProgress } from '../library/rows';
 
 const GROUPS: { state: JobInfo['state'][]; title: string }[] = [
   { state: ['running', 'queued'], title: 'In progress' },
@@ -54,7 +55,7 @@ export function ActivityView() {
                 <ul className="jobs">
                   {g.jobs.map((j) => {
                     const fp = files[j.jobId];
-                    const eta = fp ? fileEta(fp, now) : undefined;
+                    const live = fp ? rowProgress(fp, now) : undefined;
                     return (
                       <li key={j.jobId} className={`job job-${j.state}`} data-testid="job">
                         <div className="job-main">
@@ -74,8 +75,8 @@ export function ActivityView() {
                         </div>
                         {j.state === 'running' && (
                           <div className="job-progress">
-                            <ProgressBar small value={fp ? fileFraction(fp) : undefined} label={`${baseName(j.path)} progress`} />
-                            {eta !== undefined && <span className="count">{formatEta(eta)} left</span>}
+                            <ProgressBar small value={live?.fraction} label={`${baseName(j.path)} progress`} />
+                            {live && <span className="count">{progressText(live)}</span>}
                           </div>
                         )}
                         <div className="job-actions">

@@ -3,7 +3,7 @@ import { memo, useRef } from 'react';
 import { Icon } from '../../components/Icon';
 import { formatDate, formatLabel, formatSize } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
-import { formatEta, type FileProgress } from './progress';
+import { progressText, type FileProgress } from './progress';
 import { liveProgress, nextStep, type Row, type SortKey } from './rows';
 
 export type RowAction = 'open' | 'password' | 'retry' | 'reindex' | 'remove' | 'tags' | 'cancel' | 'dismiss';
@@ -20,13 +20,12 @@ const COLUMNS: { key: SortKey | 'tags' | 'actions'; label: string; sortable: boo
 ];
 
 const STATUS_LABEL = { queued: 'Queued', processing: 'Indexing', ready: 'Ready', failed: 'Failed' } as const;
-const STAGE_LABEL: Record<string, string> = { queued: 'Waiting', parse: 'Reading', chunk: 'Splitting', embed: 'Embedding', index: 'Saving' };
 
 /** The status cell: a badge, or a progress bar with the stage and ETA while indexing. */
 function StatusCell({ row }: { row: Row }) {
   if ((row.status === 'processing' || row.status === 'queued' || row.reindexing) && row.progress) {
-    const { fraction, etaSeconds, stage } = row.progress;
-    const text = `${STAGE_LABEL[stage] ?? 'Indexing'}${etaSeconds !== undefined ? ` · ${formatEta(etaSeconds)} left` : ''}`;
+    const { fraction, stage } = row.progress;
+    const text = progressText(row.progress);
     return (
       <div className="status-progress" data-testid="row-progress">
         <ProgressBar small value={stage === 'queued' ? 0 : fraction} label={`${row.name}: ${text}`} />

@@ -1,5 +1,5 @@
 import type { DocumentInfo, ErrorInfo, FileFormat, JobInfo } from '../../../contract';
-import { fileEta, fileFraction, type FileProgress } from './progress';
+import { fileEta, fileFraction, isWaitingToEmbed, type FileProgress } from './progress';
 
 export type RowStatus = 'queued' | 'processing' | 'ready' | 'failed';
 
@@ -22,7 +22,27 @@ export interface Row {
   reindexing: boolean;
   error?: ErrorInfo;
   warnings: number;
-  progress?: { fraction: number; etaSeconds?: number; stage: string };
+  progress?: RowProgress;
+}
+
+/** A row's indexing progress: how far, the stage, and what the file waits for. */
+export interface RowProgress {
+  fraction: number;
+  etaSeconds?: number;
+  stage: string;
+  /** In the embed stage with nothing embedded yet, behind other files' texts. */
+  waiting?: boolean;
+  chunksAhead?: number;
+}
+
+/** A running file's progress as its row shows it. */
+export function rowProgress(fp: FileProgress, now: number): RowProgress {
+  const out: RowProgress = { fraction: fileFraction(fp), etaSeconds: fileEta(fp, now), stage: fp.stage };
+  if (isWaitingToEmbed(fp)) {
+    out.waiting = true;
+    out.chunksAhead = fp.chunksAhead;
+  }
+  return out;
 }
 
 export type SortKey = 'name' | 'format' | 'pages' | 'status' | 'bytes' | 'addedAt';
@@ -51,8 +71,10 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
 
   const progressOf = (job: JobInfo | undefined, path: string): Row['progress'] => {
     const fp = (job && files[job.jobId]) ?? byPath.get(path);
-    if (fp) return { fraction: fileFraction(fp), etaSeconds: fileEta(fp, now), stage: fp.stage };
-    if (job?.state === 'running') return { fraction: 0, stage: 'parse' };
+    if (fp) return rowProgress(fp, now);
+    // Running, but no report of its own yet: the stage the engine listed, else no stage at all
+    // (not "Reading", which it may well be past).
+    if (job?.state === 'running') return { fraction: job.live ? fileFraction({ ...job.live, exact: true }) : 0, stage: job.live?.stage ?? 'running' };
     if (job?.state === 'queued') return { fraction: 0, stage: 'queued' };
     return undefined;
   };
@@ -150,7 +172,7 @@ export function liveProgress(row: Row, files: Record<string, FileProgress>, now:
   let fp = row.jobId ? files[row.jobId] : undefined;
   if (!fp) for (const f of Object.values(files)) if (f.path === row.path) fp = f;
   if (!fp) return row;
-  return { ...row, progress: { fraction: fileFraction(fp), etaSeconds: fileEta(fp, now), stage: fp.stage } };
+  return { ...row, progress: rowProgress(fp, now) };
 }
 
 /** Rows in a collection (null: all) whose name, tags or path contain the text. */

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DocumentInfo, ErrorInfo, IngestProgress, JobInfo } from '../../../contract';
 import { errorInfo, type PickedFile, type QuarryClient } from '../../api/client';
-import { foldProgress, type FileProgress } from './progress';
+import { foldProgress, syncWithJobs, type FileProgress } from './progress';
 import type { SortKey } from './rows';
 
 export interface LibraryState {
@@ -120,7 +120,9 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
     };
     const loadJobs = async (): Promise<void> => {
       const { jobs, progress } = await client.call('jobs.list', {});
-      set({ jobs, queue: progress });
+      // The listing carries each running job's real stage: a reloaded page starts from it
+      // instead of showing every running file as just started.
+      set((s) => ({ jobs, queue: progress, files: syncWithJobs(s.files, jobs, now()) }));
     };
     return {
       documents: [],

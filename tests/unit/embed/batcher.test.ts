@@ -191,6 +191,69 @@ describe('EmbedBatcher', () => {
   });
 });
 
+describe('EmbedBatcher position and throughput (per-file progress)', () => {
+  it('tells a file how many other texts are ahead of it, and the count falls as calls come back', async () => {
+    const e = new Gated();
+    const b = new EmbedBatcher(async () => e, { batchSize: 4, maxInFlight: 1 });
+    const big = b.embed(texts('big', 12), { key: 'big' });
+    await settle();
+    const small = b.embed(texts('small', 1), { key: 'small' });
+    await settle();
+    // 4 of big's texts are in flight and 8 queued before small's one text.
+    expect(b.position('small')).toEqual({ ahead: 12, remaining: 1 });
+    expect(b.position('big')).toEqual({ ahead: 0, remaining: 12 });
+    await e.releaseOne();
+    const after = b.position('small')!.ahead;
+    expect(after).toBeLessThan(12);
+    await e.releaseAll();
+    await Promise.all([big, small]);
+    // Finished calls are forgotten.
+    expect(b.position('small')).toBeUndefined();
+    expect(b.position('nobody')).toBeUndefined();
+  });
+
+  it('counts, for a file still waiting for queue space, the texts of files that began waiting before it', async () => {
+    const e = new Gated();
+    const b = new EmbedBatcher(async () => e, { batchSize: 2, maxInFlight: 1, maxQueued: 4 });
+    const big = b.embed(texts('big', 10), { key: 'big' });
+    await settle();
+    const small = b.embed(texts('small', 3), { key: 'small' });
+    await settle();
+    // 2 of big's in flight, 4 queued, 4 waiting for space; small's 3 all wait for space behind
+    // big's, which began waiting first and is admitted first.
+    expect(b.position('small')).toEqual({ ahead: 2 + 4 + 4, remaining: 3 });
+    expect(b.position('big')).toEqual({ ahead: 0, remaining: 10 });
+    const seen = [b.position('small')!.ahead];
+    while (b.position('small')?.ahead) {
+      await e.releaseOne();
+      seen.push(b.position('small')?.ahead ?? 0);
+    }
+    expect(seen.every((n, i) => i === 0 || n <= seen[i - 1]!)).toBe(true);
+    await e.releaseAll();
+    await Promise.all([big, small]);
+  });
+
+  it('measures texts per second of busy time, and gives no rate before it has measured one', async () => {
+    let t = 0;
+    const e = new Gated();
+    const b = new EmbedBatcher(async () => e, { batchSize: 4, maxInFlight: 1, clock: () => t });
+    expect(b.rate()).toBeUndefined();
+    const run = b.embed(texts('a', 8), { key: 'a' });
+    await settle();
+    expect(b.rate()).toBeUndefined();
+    t += 2000; // the first call of 4 texts takes 2 s
+    await e.releaseOne();
+    expect(b.rate()).toBeCloseTo(2);
+    t += 1000; // the second takes 1 s: 8 texts in 3 s of busy time
+    await e.releaseOne();
+    await run;
+    expect(b.rate()).toBeCloseTo(8 / 3);
+    // Idle time between ingests does not dilute it.
+    t += 60_000;
+    expect(b.rate()).toBeCloseTo(8 / 3);
+  });
+});
+
 describe('EmbedBatcher with the embedding cache', () => {
   let dir: string;
   let cleanup: () => Promise<void>;

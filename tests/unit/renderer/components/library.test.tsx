@@ -19,14 +19,24 @@ describe('DocumentTable', () => {
   });
 
   it('draws a labelled progress bar with the stage and time left while indexing', () => {
-    const files = { j: { jobId: 'j', path: '/big.pdf', stage: 'parse' as const, pagesDone: 50, pagesTotal: 100, chunksDone: 0, chunksTotal: 0, exact: true, startedAt: 0, updatedAt: 0 } };
+    const now = Date.now();
+    // 40 pages read in the last 8 s: 5 pages/s, 50 left.
+    const files = { j: { jobId: 'j', path: '/big.pdf', stage: 'parse' as const, pagesDone: 50, pagesTotal: 100, chunksDone: 0, chunksTotal: 0, exact: true, pagesSince: { at: now - 8000, pagesDone: 10 }, startedAt: now - 9000, updatedAt: now } };
     // Rows are built without progress; the table overlays it on the rows in view.
     const rows = buildRows([fakeDoc('d1', '/big.pdf', 'default', { status: 'processing' })], [{ jobId: 'j', path: '/big.pdf', collection: 'default', state: 'running', attempts: 1, createdAt: '', updatedAt: '', docId: 'd1' }], {}, 0);
-    const now = Date.now();
-    const { html } = renderWith(<DocumentTable rows={rows} files={{ j: { ...files.j, startedAt: now - 9000 } }} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    const { html } = renderWith(<DocumentTable rows={rows} files={files} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
     expect(html).toContain('role="progressbar"');
     expect(html).toContain('aria-valuenow="23"');
-    expect(html).toContain('Reading · 31 s left');
+    expect(html).toContain('Reading · 10 s left');
+  });
+
+  it('says a file waits for the embedder, and how much is ahead of it, without a made-up time', () => {
+    const now = Date.now();
+    const files = { j: { jobId: 'j', path: '/small.pdf', stage: 'embed' as const, pagesDone: 1, pagesTotal: 1, chunksDone: 0, chunksTotal: 1, chunksAhead: 640, exact: true, startedAt: now - 60_000, updatedAt: now } };
+    const rows = buildRows([fakeDoc('d1', '/small.pdf', 'default', { status: 'processing' })], [{ jobId: 'j', path: '/small.pdf', collection: 'default', state: 'running', attempts: 1, createdAt: '', updatedAt: '', docId: 'd1' }], {}, 0);
+    const { html } = renderWith(<DocumentTable rows={rows} files={files} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    expect(html).toContain('Waiting to embed · 640 chunks ahead<');
+    expect(html).toContain('aria-valuenow="50"');
   });
 
   it('puts only the visible window of 10,000 documents in the DOM, with the full count for assistive tech', () => {

@@ -14,11 +14,28 @@ describe('buildRows', () => {
 
   it('attaches running progress and an ETA to the document being indexed', () => {
     const doc = fakeDoc('d1', '/docs/a.pdf', 'default', { status: 'processing' });
-    const files = { j1: { jobId: 'j1', path: '/docs/a.pdf', stage: 'embed' as const, pagesDone: 10, pagesTotal: 10, chunksDone: 50, chunksTotal: 100, exact: true, startedAt: 0, updatedAt: 0 } };
+    const files = { j1: { jobId: 'j1', path: '/docs/a.pdf', stage: 'embed' as const, pagesDone: 10, pagesTotal: 10, chunksDone: 50, chunksTotal: 100, chunksAhead: 30, embedRate: 20, exact: true, startedAt: 0, updatedAt: 8000 } };
     const [row] = buildRows([doc], [job({ jobId: 'j1', docId: 'd1', state: 'running', path: '/docs/a.pdf' })], files, 10_000);
     expect(row!.status).toBe('processing');
     expect(row!.progress!.fraction).toBeCloseTo(0.725);
-    expect(row!.progress!.etaSeconds).toBe(4);
+    // (30 ahead + 50 own) / 20 per s, reported 2 s ago.
+    expect(row!.progress!.etaSeconds).toBe(2);
+    expect(row!.progress!.waiting).toBeUndefined();
+  });
+
+  it('marks a file that waits for the embedder, with its place and no made-up ETA', () => {
+    const doc = fakeDoc('d1', '/docs/a.pdf', 'default', { status: 'processing' });
+    const files = { j1: { jobId: 'j1', path: '/docs/a.pdf', stage: 'embed' as const, pagesDone: 1, pagesTotal: 1, chunksDone: 0, chunksTotal: 2, chunksAhead: 500, exact: true, startedAt: 0, updatedAt: 0 } };
+    const [row] = buildRows([doc], [job({ jobId: 'j1', docId: 'd1', state: 'running', path: '/docs/a.pdf' })], files, 180_000);
+    expect(row!.progress).toEqual({ fraction: 0.5, etaSeconds: undefined, stage: 'embed', waiting: true, chunksAhead: 500 });
+  });
+
+  it('shows the stage the engine lists for a running job it has no report of yet, never a made-up "Reading"', () => {
+    const live = { stage: 'embed' as const, pagesDone: 1, pagesTotal: 1, chunksDone: 0, chunksTotal: 2 };
+    const [row] = buildRows([], [job({ jobId: 'j1', state: 'running', live })], {}, 0);
+    expect(row!.progress).toEqual({ fraction: 0.5, stage: 'embed' });
+    const [bare] = buildRows([], [job({ jobId: 'j1', state: 'running' })], {}, 0);
+    expect(bare!.progress!.stage).not.toBe('parse');
   });
 
   it('keeps a ready document ready while it is indexed again', () => {
@@ -115,7 +132,7 @@ describe('liveProgress', () => {
   const fp = { jobId: 'j', path: '/a.pdf', stage: 'embed' as const, pagesDone: 1, pagesTotal: 1, chunksDone: 5, chunksTotal: 10, exact: true, startedAt: 0, updatedAt: 0 };
   it('overlays a running job’s progress on its row, by job id or by path', () => {
     const [row] = buildRows([fakeDoc('d', '/a.pdf', 'default', { status: 'processing' })], [job({ jobId: 'j', docId: 'd', state: 'running', path: '/a.pdf' })], {}, 0);
-    expect(row!.progress).toEqual({ fraction: 0, stage: 'parse' });
+    expect(row!.progress).toEqual({ fraction: 0, stage: 'running' });
     expect(liveProgress(row!, { j: fp }, 10_000).progress!.fraction).toBeCloseTo(0.725);
     expect(liveProgress({ ...row!, jobId: undefined }, { other: fp }, 10_000).progress!.stage).toBe('embed');
   });

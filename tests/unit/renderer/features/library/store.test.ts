@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorInfo, JobInfo } from '../../../../../contract';
+import { buildRows } from '../../../../../renderer/features/library/rows';
 import { createLibraryStore } from '../../../../../renderer/features/library/store';
 import { fakeDoc, progress } from '../../../server/fake-engine';
 import { FakeClient } from '../../fake-client';
@@ -57,6 +58,35 @@ describe('library store', () => {
     client.emit('ingest.progress', progress({ jobId: 'j', stage: 'done' }));
     await vi.advanceTimersByTimeAsync(150);
     expect(store.getState().jobs[0]!.state).toBe('done');
+  });
+
+  it('after a page reload shows each running file in the stage the engine reports, not "Reading"', async () => {
+    const { store, setJobs } = setup();
+    const base = { collection: 'default', attempts: 1, createdAt: '', updatedAt: '' } as const;
+    setJobs([
+      { ...base, jobId: 'e', path: '/small.pdf', state: 'running', live: { stage: 'embed', pagesDone: 1, pagesTotal: 1, chunksDone: 0, chunksTotal: 2, chunksAhead: 120 } },
+      { ...base, jobId: 'p', path: '/big.pdf', state: 'running', live: { stage: 'parse', pagesDone: 40, pagesTotal: 80, chunksDone: 0, chunksTotal: 0 } },
+      { ...base, jobId: 'q', path: '/later.pdf', state: 'queued' },
+    ]);
+    // A fresh store, as after a reload: no events seen yet.
+    await store.getState().refresh();
+    const { files, documents, jobs } = store.getState();
+    expect(files.e).toMatchObject({ stage: 'embed', chunksAhead: 120, exact: true });
+    expect(files.p).toMatchObject({ stage: 'parse', pagesDone: 40, pagesTotal: 80 });
+    expect(files.q).toBeUndefined();
+    const rows = buildRows(documents, jobs, files, 5000);
+    expect(rows.find((r) => r.path === '/small.pdf')!.progress).toMatchObject({ stage: 'embed', waiting: true, chunksAhead: 120, fraction: 0.5 });
+    expect(rows.find((r) => r.path === '/big.pdf')!.progress).toMatchObject({ stage: 'parse', fraction: 0.225 });
+  });
+
+  it('drops the progress of a job that ended while events were missed', async () => {
+    const { store, client, setJobs } = setup();
+    store.getState().connect();
+    client.emit('ingest.progress', progress({ jobId: 'j', path: '/b.pdf', stage: 'embed', filesTotal: 2, file: { pagesDone: 1, pagesTotal: 1, chunksDone: 1, chunksTotal: 2 } }));
+    expect(store.getState().files.j).toBeDefined();
+    setJobs([{ jobId: 'j', path: '/b.pdf', collection: 'default', state: 'done', attempts: 1, createdAt: '', updatedAt: '' }]);
+    await store.getState().refresh();
+    expect(store.getState().files.j).toBeUndefined();
   });
 
   it('reloads everything after the event stream reconnects', async () => {
