@@ -9,7 +9,17 @@ export interface Toast {
   kind: 'info' | 'error';
   text: string;
   hint?: string;
+  /** A button on the toast (Undo); pressing it runs `run` and closes the toast. */
+  action?: ToastAction;
 }
+
+export interface ToastAction {
+  label: string;
+  run(): void;
+}
+
+/** How long an info toast with an action (Undo) stays: inside the engine's 15 s undo window. */
+export const ACTION_TOAST_MS = 12_000;
 
 /** A passage to show in the source viewer: a search hit or a citation. */
 export interface SourceTarget {
@@ -35,7 +45,7 @@ export interface AppState {
   go(view: View): void;
   openSource(target: SourceTarget): void;
   closeSource(): void;
-  toast(kind: Toast['kind'], text: string, hint?: string): void;
+  toast(kind: Toast['kind'], text: string, hint?: string, action?: ToastAction): void;
   error(info: ErrorInfo): void;
   dismiss(id: number): void;
   setConnection(state: ConnectionState): void;
@@ -57,11 +67,12 @@ export function createAppStore(): AppStore {
     go: (view) => set((s) => ({ view, previousView: s.view === 'viewer' ? s.previousView : s.view })),
     openSource: (source) => set((s) => ({ source, view: 'viewer', previousView: s.view === 'viewer' ? s.previousView : s.view })),
     closeSource: () => set((s) => ({ view: s.previousView })),
-    toast: (kind, text, hint) => {
+    toast: (kind, text, hint, action) => {
       const id = nextId++;
-      set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text, hint }] }));
-      // Errors stay until dismissed: they carry a next step the user may need to read.
-      if (kind === 'info') setTimeout(() => get().dismiss(id), 4000);
+      set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text, hint, action }] }));
+      // Errors stay until dismissed: they carry a next step the user may need to read. An Undo
+      // stays long enough to be reached.
+      if (kind === 'info') setTimeout(() => get().dismiss(id), action ? ACTION_TOAST_MS : 4000);
     },
     error: (info) => get().toast('error', info.message, info.hint),
     dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),

@@ -14,6 +14,18 @@ export function Toasts() {
             <div>{t.text}</div>
             {t.hint && <div className="toast-hint">{t.hint}</div>}
           </div>
+          {t.action && (
+            <button
+              className="btn toast-action"
+              data-testid="toast-action"
+              onClick={() => {
+                dismiss(t.id);
+                t.action?.run();
+              }}
+            >
+              {t.action.label}
+            </button>
+          )}
           <button className="icon-btn" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
             <Icon name="x" />
           </button>

@@ -108,3 +108,22 @@ test('dark theme and a narrow window still look right', async ({ app }) => {
   await app.keyboard.press('Control+,');
   await app.getByRole('radio', { name: 'Light' }).click();
 });
+
+test('removing a document can be undone from the toast', async ({ app }) => {
+  const r = row(app, 'docling__multi_page.pdf');
+  await expect(r).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await r.getByRole('button', { name: 'Remove docling__multi_page.pdf' }).click();
+  await app.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+  await expect(r).toHaveCount(0);
+  const toast = app.locator('.toast').filter({ hasText: 'Removed docling__multi_page.pdf' });
+  await expect(toast).toBeVisible();
+  await snap(app, '14-removed-undo');
+  await toast.getByTestId('toast-action').click();
+  await expect(app.locator('.toast').filter({ hasText: 'Restored docling__multi_page.pdf' })).toBeVisible();
+  await expect(row(app, 'docling__multi_page.pdf')).toHaveAttribute('data-status', 'ready');
+  // Searchable again, as before.
+  await app.keyboard.press('Control+K');
+  await app.getByTestId('search-input').fill('multi page');
+  await expect(app.getByTestId('result').filter({ hasText: 'docling__multi_page.pdf' }).first()).toBeVisible();
+  await app.keyboard.press('Escape');
+});

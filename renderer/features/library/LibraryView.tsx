@@ -201,7 +201,12 @@ export function LibraryView() {
           danger
           onConfirm={() => {
             if (pending.row.docId) {
-              void library.getState().remove(pending.row.docId).then(() => app.getState().toast('info', `Removed ${pending.row.name}`));
+              const { docId, name } = pending.row;
+              const undo = { label: 'Undo', run: () => void library.getState().restore(docId).then((ok) => ok && app.getState().toast('info', `Restored ${name}`)) };
+              void library
+                .getState()
+                .remove(docId)
+                .then((removed) => removed && app.getState().toast('info', `Removed ${name}`, undefined, undo));
             }
           }}
           onClose={() => setPending(undefined)}

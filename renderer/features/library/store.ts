@@ -29,7 +29,10 @@ export interface LibraryState {
   refreshJobs(): Promise<void>;
   addFiles(files: PickedFile[]): Promise<void>;
   addPaths(paths: string[]): Promise<void>;
-  remove(docId: string): Promise<void>;
+  /** Removes a document; false when the engine refused (the error is reported). */
+  remove(docId: string): Promise<boolean>;
+  /** Undoes a remove while the engine still holds the document (a few seconds); false if too late. */
+  restore(docId: string): Promise<boolean>;
   reindex(docId: string, password?: string): Promise<void>;
   retry(jobId: string, password?: string): Promise<void>;
   cancel(jobId: string): Promise<void>;
@@ -163,12 +166,24 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         await get().refresh();
       },
       remove: async (docId) => {
+        let ok = false;
         await guard(async () => {
           await client.call('library.remove', { docId });
+          ok = true;
           set((s) => ({ documents: s.documents.filter((d) => d.docId !== docId) }));
           // Its failed or finished jobs would otherwise reappear as rows of their own.
           get().dismiss(get().jobs.filter((j) => j.docId === docId && j.state !== 'queued' && j.state !== 'running').map((j) => j.jobId));
         });
+        return ok;
+      },
+      restore: async (docId) => {
+        let ok = false;
+        await guard(async () => {
+          await client.call('library.restore', { docId });
+          ok = true;
+        });
+        await get().refresh();
+        return ok;
       },
       dismiss: (jobIds) => {
         if (!jobIds.length) return;

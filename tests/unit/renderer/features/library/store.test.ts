@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorInfo, JobInfo } from '../../../../../contract';
 import { buildRows } from '../../../../../renderer/features/library/rows';
 import { createLibraryStore } from '../../../../../renderer/features/library/store';
+import { ClientError } from '../../../../../renderer/api/client';
 import { fakeDoc, progress } from '../../../server/fake-engine';
 import { FakeClient } from '../../fake-client';
 
@@ -128,12 +129,29 @@ describe('library store', () => {
     expect(store.getState().documents[0]!.tags).toEqual(['a', 'b']);
   });
 
-  it('removes a document from the list once the engine confirms', async () => {
-    const { store, client } = setup();
+  it('removes a document from the list once the engine confirms, and brings it back on undo', async () => {
+    const { store, client, setDocs, errors } = setup();
     client.handlers['library.remove'] = () => ({ ok: true });
     await store.getState().refresh();
-    await store.getState().remove('d1');
+    expect(await store.getState().remove('d1')).toBe(true);
     expect(store.getState().documents).toEqual([]);
+    // Undo: the engine restores it and the list reloads with it.
+    client.handlers['library.restore'] = () => ({ ok: true });
+    expect(await store.getState().restore('d1')).toBe(true);
+    expect(client.calls.filter((c) => c.method === 'library.restore').map((c) => c.input)).toEqual([{ docId: 'd1' }]);
+    expect(store.getState().documents.map((d) => d.docId)).toEqual(['d1']);
+    // Too late: the engine refuses, the error is reported, nothing claims success.
+    setDocs([]);
+    client.handlers['library.restore'] = () => {
+      throw new ClientError({ code: 'NOT_FOUND', message: 'd1 cannot be restored: its removal is final.' });
+    };
+    expect(await store.getState().restore('d1')).toBe(false);
+    expect(errors.at(-1)?.code).toBe('NOT_FOUND');
+    // A refused remove says so too (the view shows no "Removed" toast then).
+    client.handlers['library.remove'] = () => {
+      throw new ClientError({ code: 'NOT_FOUND', message: 'No document d9.' });
+    };
+    expect(await store.getState().remove('d9')).toBe(false);
   });
 
   it('toggles sort direction on the same column and picks a sensible one for a new column', () => {
