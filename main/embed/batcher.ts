@@ -70,6 +70,9 @@ interface Request {
   inFlight: number;
   /** Of its texts for the model, how many are not admitted to the queue yet. */
   unadmitted: number;
+  /** Its texts for the model (indices into `texts`), admitted to the queue from `next` on. */
+  missing: number[];
+  next: number;
   failed: boolean;
   resolve(): void;
   reject(e: unknown): void;
@@ -106,13 +109,15 @@ export class EmbedBatcher {
   private inFlightTexts = 0;
   /** Requests by their caller's key, for {@link position}. */
   private readonly byKey = new Map<string, Request>();
-  /** Requests with texts still to admit. */
+  /**
+   * Requests with texts still to admit, in turn order: a file that was just given a slice goes
+   * to the back (see admit).
+   */
   private readonly admitting = new Set<Request>();
   /** Throughput samples: wall time, cumulative busy ms and texts the model has returned. */
   private samples: { at: number; busy: number; done: number }[] = [];
   private embedded = 0;
   private busySince = 0;
-  private readonly spaceWaiters: (() => void)[] = [];
   private totals: BatcherStats = { texts: 0, cacheHits: 0, calls: 0, sent: 0, busyMs: 0 };
 
   constructor(
@@ -145,14 +150,11 @@ export class EmbedBatcher {
       } else others++;
     }
     if (r.unadmitted > 0) {
-      // All that is queued goes first. Space that frees up goes to the waiting files in the order
-      // they began waiting (the first one woken re-queues its wait ahead of the rest), which is
-      // the order of `admitting`: every file before this one gets all its texts in first.
+      // All that is queued goes first. Then the waiting files take turns, a call's worth each
+      // (see admit): until this file's last text is in, each other one gets in about as many
+      // of its own, or all it has left if that is fewer.
       ahead += others;
-      for (const w of this.admitting) {
-        if (w === r) break;
-        if (!w.failed) ahead += w.unadmitted;
-      }
+      for (const w of this.admitting) if (w !== r && !w.failed) ahead += Math.min(w.unadmitted, r.unadmitted);
     } else if (own > 0) ahead += othersBeforeLast;
     else ahead = 0; // everything left is in flight
     return { ahead, remaining: r.remaining };
@@ -221,26 +223,15 @@ export class EmbedBatcher {
 
     let request!: Request;
     const finished = new Promise<void>((resolve, reject) => {
-      request = { key: opts.key, embedder, texts, vectors, remaining: missing.length, signal, onProgress: opts.onProgress, done: cacheHits, inFlight: 0, unadmitted: missing.length, failed: false, resolve, reject };
+      request = { key: opts.key, embedder, texts, vectors, remaining: missing.length, signal, onProgress: opts.onProgress, done: cacheHits, inFlight: 0, unadmitted: missing.length, missing, next: 0, failed: false, resolve, reject };
     });
     if (opts.key !== undefined) this.byKey.set(opts.key, request);
     finished.catch(() => {}); // observed below; a failure during admission must not go unhandled
     const onAbort = (): void => this.fail(request, new QuarryError('CANCELLED', 'Embedding was cancelled.'));
     signal?.addEventListener('abort', onAbort, { once: true });
     this.admitting.add(request);
+    this.pump();
     try {
-      // Admission in slices as space frees up, so one long document cannot take the whole queue.
-      for (let next = 0; next < missing.length && !request.failed; ) {
-        while (this.queue.length >= this.opts.maxQueued && !request.failed) await new Promise<void>((r) => this.spaceWaiters.push(r));
-        if (request.failed) break;
-        const room = Math.max(1, this.opts.maxQueued - this.queue.length);
-        for (const i of missing.slice(next, next + room)) this.queue.push({ request, index: i, isolated: false });
-        next += room;
-        request.unadmitted = Math.max(0, missing.length - next);
-        if (request.unadmitted === 0) this.admitting.delete(request);
-        this.pump();
-      }
-      this.admitting.delete(request);
       await finished;
       return { vectors, cacheHits, embedder };
     } finally {
@@ -251,13 +242,37 @@ export class EmbedBatcher {
   }
 
   /**
+   * Fills the bounded queue from the files waiting to be embedded, taking turns: each gets up to
+   * a call's worth, then goes to the back of the line. First come, first served let one long
+   * document take every freed place until all its texts were in: a reviewer's 1-page file waited
+   * 186 s behind the 1,795 chunks of a 619-page PDF. Taking turns, a short file is in within a
+   * round and done within a few calls; the model does the same work in the same calls.
+   * (Called by pump, before every call it sends.)
+   */
+  private fill(): void {
+    const slice = this.opts.batchSize;
+    while (this.queue.length < this.opts.maxQueued && this.admitting.size > 0) {
+      const r = this.admitting.values().next().value as Request;
+      this.admitting.delete(r);
+      if (r.failed) continue;
+      const n = Math.min(slice, this.opts.maxQueued - this.queue.length, r.missing.length - r.next);
+      for (let k = 0; k < n; k++) this.queue.push({ request: r, index: r.missing[r.next++], isolated: false });
+      r.unadmitted = r.missing.length - r.next;
+      if (r.unadmitted > 0) this.admitting.add(r); // to the back of the line
+    }
+  }
+
+  /**
    * Pull, not push: a call goes out whenever the embedder has a free slot (one idle worker of a
    * pool), carrying what is queued up to the call size. An idle worker is never kept waiting for a
    * fuller batch; while every slot is busy, texts from more files gather, so calls fill up exactly
    * when the model is the bottleneck.
    */
   private pump(): void {
-    while (this.queue.length > 0) {
+    for (;;) {
+      // Filled before every call and after the last, so a call in flight leaves a full queue.
+      this.fill();
+      if (this.queue.length === 0) return;
       const { size, concurrent } = this.limits(this.queue[0].request.embedder);
       if (this.inFlight >= concurrent) return;
       this.flush(size);
@@ -286,7 +301,6 @@ export class EmbedBatcher {
     const take = new Set([0, ...window.slice(0, size - 1)]);
     const batch = [...take].sort((a, b) => a - b).map((i) => this.queue[i]);
     this.queue = this.queue.filter((_, i) => !take.has(i));
-    this.wakeWaiters();
     if (this.inFlight++ === 0) {
       this.busySince = this.clock();
       this.sample();
@@ -299,7 +313,7 @@ export class EmbedBatcher {
       this.inFlightTexts -= batch.length;
       for (const it of batch) it.request.inFlight--;
       if (--this.inFlight === 0) this.totals.busyMs += this.clock() - this.busySince;
-      this.pump();
+      this.pump(); // refills the queue and sends
     });
   }
 
@@ -349,15 +363,11 @@ export class EmbedBatcher {
     if (r.failed) return;
     r.failed = true;
     this.queue = this.queue.filter((it) => it.request !== r);
-    // Also wakes this request's own admission loop if it is waiting for space.
-    this.wakeWaiters();
+    this.admitting.delete(r);
     r.reject(e);
+    this.pump(); // its places go to the others
   }
 
-  private wakeWaiters(): void {
-    // Every waiter re-checks the bound; the order they re-queue in is the order they waited in.
-    for (const w of this.spaceWaiters.splice(0)) w();
-  }
 }
 
 function groupByRequest(items: Item[]): Item[] {

@@ -212,17 +212,18 @@ describe('EmbedBatcher position and throughput (per-file progress)', () => {
     expect(b.position('nobody')).toBeUndefined();
   });
 
-  it('counts, for a file still waiting for queue space, the texts of files that began waiting before it', async () => {
+  it('counts, for a file still waiting for queue space, what goes before its last text', async () => {
     const e = new Gated();
     const b = new EmbedBatcher(async () => e, { batchSize: 2, maxInFlight: 1, maxQueued: 4 });
     const big = b.embed(texts('big', 10), { key: 'big' });
     await settle();
     const small = b.embed(texts('small', 3), { key: 'small' });
     await settle();
-    // 2 of big's in flight, 4 queued, 4 waiting for space; small's 3 all wait for space behind
-    // big's, which began waiting first and is admitted first.
-    expect(b.position('small')).toEqual({ ahead: 2 + 4 + 4, remaining: 3 });
-    expect(b.position('big')).toEqual({ ahead: 0, remaining: 10 });
+    // 2 of big's in flight, 4 queued, 4 waiting for space; small's 3 wait too, and the two take
+    // turns for the places that free up: about 3 more of big's go in before small's last.
+    expect(b.position('small')).toEqual({ ahead: 2 + 4 + 3, remaining: 3 });
+    // And small's 3 go in before big's last.
+    expect(b.position('big')).toEqual({ ahead: 3, remaining: 10 });
     const seen = [b.position('small')!.ahead];
     while (b.position('small')?.ahead) {
       await e.releaseOne();
@@ -231,6 +232,31 @@ describe('EmbedBatcher position and throughput (per-file progress)', () => {
     expect(seen.every((n, i) => i === 0 || n <= seen[i - 1]!)).toBe(true);
     await e.releaseAll();
     await Promise.all([big, small]);
+  });
+
+  it('lets waiting files take turns: a short file behind a long one is done long before it', async () => {
+    const e = new Gated();
+    const b = new EmbedBatcher(async () => e, { batchSize: 4, maxInFlight: 1, maxQueued: 8 });
+    const order: string[] = [];
+    const long = b.embed(texts('long', 200)).then(() => order.push('long'));
+    await settle();
+    const short = b.embed(texts('short', 3)).then(() => order.push('short'));
+    await settle();
+    // Release calls one at a time until the short file is done: a few calls, not the ~50 the
+    // long file's texts ahead of it would take first come, first served.
+    let calls = 0;
+    while (!order.includes('short') && calls < 60) {
+      await e.releaseOne();
+      await settle();
+      calls++;
+    }
+    expect(order).toEqual(['short']);
+    expect(calls).toBeLessThanOrEqual(5);
+    // Every call still carries a full batch, and the long file gets every vector right.
+    expect(e.calls.every((c) => c.length === 4)).toBe(true);
+    await e.releaseAll();
+    await Promise.all([long, short]);
+    expect(order).toEqual(['short', 'long']);
   });
 
   it('measures texts per second of busy time, and gives no rate before it has measured one', async () => {
