@@ -95,13 +95,21 @@ export interface Snippet {
 export function makeSnippet(text: string, query: string, exact: string[], width = 240): Snippet {
   const q = compileQuery(query, exact);
   const spans: [number, number][] = [];
-  for (const p of q.exact) spans.push(...p.spans(text));
-  if (q.terms.length) {
+  // The words of a unit found whole ("COVID-19", "REDP-5110-00") are not marked again on their
+  // own elsewhere: a stray "19" or "1.00" is noise next to the ID itself.
+  const partsOfFound = new Set<string>();
+  q.exact.forEach((p, i) => {
+    const found = p.spans(text);
+    spans.push(...found);
+    if (found.length > 0) for (const w of exact[i].toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (w) partsOfFound.add(w);
+  });
+  const terms = partsOfFound.size ? q.terms.filter((t) => !partsOfFound.has(t.t.toLowerCase())) : q.terms;
+  if (terms.length) {
     for (const r of wordRuns(text)) {
       if (r.cls !== 'other') continue;
       const w = r.word.toLowerCase();
       const stemmed = stem(w);
-      if (q.terms.some((t) => matchesTerm(w, stemmed, t))) spans.push([r.start, r.end]);
+      if (terms.some((t) => matchesTerm(w, stemmed, t))) spans.push([r.start, r.end]);
     }
   }
   // CJK and Thai…: mark each query bigram or dictionary word where it occurs; overlapping
