@@ -3,7 +3,7 @@ import type { FileFormat, SearchMode, SearchResult } from '../../../contract';
 import { useApp, useLibrary, useSearch, useStores } from '../../app/context';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
-import { hasQuotedPhrase, highlightParts, MAX_RESULTS, onlyByMeaning, rerankNote } from './store';
+import { exactTierEnd, hasQuotedPhrase, highlightParts, MAX_RESULTS, onlyByMeaning, rerankNote } from './store';
 
 const MODES: { value: SearchMode; label: string }[] = [
   { value: 'hybrid', label: 'Hybrid' },
@@ -51,6 +51,7 @@ export function SearchView() {
   const focusSearch = useApp((s) => s.focusSearch);
   const openSource = useApp((s) => s.openSource);
   const documents = useLibrary((s) => s.documents);
+  const exactEnd = exactTierEnd(results);
   const collections = useMemo(() => [...new Set(documents.map((d) => d.collection))].sort(), [documents]);
   const tags = useMemo(() => [...new Set(documents.flatMap((d) => d.tags))].sort((a, b) => a.localeCompare(b)), [documents]);
   const input = useRef<HTMLInputElement>(null);
@@ -187,7 +188,12 @@ export function SearchView() {
               </p>
             )}
             <ul ref={list} id="search-results" className="results" role="listbox" aria-label="Search results" data-testid="results">
-              {results.map((r, i) => (
+              {results.map((r, i) => [
+                i === exactEnd && (
+                  <li key="exact-divider" className="results-divider" role="presentation" data-testid="results-divider">
+                    Other passages, without the exact match
+                  </li>
+                ),
                 <li
                   key={r.chunkId}
                   id={`result-${i}`}
@@ -208,8 +214,8 @@ export function SearchView() {
                     {r.headingPath.length > 0 && <span className="result-heading">{r.headingPath.join(' › ')}</span>}
                   </div>
                   <Snippet result={r} />
-                </li>
-              ))}
+                </li>,
+              ])}
               {results.length >= limit && limit < MAX_RESULTS && resultsFor === query.trim() && (
                 <li className="results-more" role="presentation">
                   <button className="btn" data-testid="more-results" disabled={status === 'searching'} onClick={() => void search.getState().more()}>

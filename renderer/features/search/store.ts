@@ -153,6 +153,17 @@ export function onlyByMeaning(results: readonly Pick<SearchResult, 'retrievers'>
   return mode !== 'vector' && results.length > 0 && results.every((r) => !r.retrievers.includes('text') && !r.retrievers.includes('exact'));
 }
 
+/**
+ * Where the exact matches end: the index of the first result without the query's exact units
+ * (IDs, codes, quoted phrases) when the list starts with results that have them, else -1. The
+ * view draws a divider there, so "REDP-5110-00" shows its one real hit, then, set apart, the
+ * passages that only share a part of it ("1.00 ACRES").
+ */
+export function exactTierEnd(results: readonly Pick<SearchResult, 'retrievers'>[]): number {
+  if (!results[0]?.retrievers.includes('exact')) return -1;
+  return results.findIndex((r) => !r.retrievers.includes('exact'));
+}
+
 /** True when the query has a "quoted phrase" (which results must contain verbatim). */
 export function hasQuotedPhrase(query: string): boolean {
   return /"[^"]+"|“[^”]+”/.test(query);
