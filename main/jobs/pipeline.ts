@@ -42,6 +42,12 @@ export interface FileTask {
   signal: AbortSignal;
   /** The job's id: names this file's texts in the shared embedder (EmbedBatcher.position). */
   jobId?: string;
+  /**
+   * When the user added the file (its job was queued): a new document's `addedAt`. Without it,
+   * files of one batch would be "added" when each started, and a list sorted by that time
+   * would reorder itself while they index.
+   */
+  addedAt?: string;
   onProgress(p: { stage: 'parse' | 'chunk' | 'embed' | 'index'; pagesDone?: number; pagesTotal?: number; chunksDone?: number; chunksTotal?: number }): void;
 }
 
@@ -73,6 +79,17 @@ async function statOrFail(file: string) {
     }
     throw new QuarryError('READ_FAILED', `Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
+}
+
+/** Warnings without repeats (same page, code and message), in their first order. */
+export function uniqueWarnings<W extends { page?: number; code: string; message: string }>(warnings: W[]): W[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.page ?? ''}\0${w.code}\0${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -117,7 +134,7 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
     bytes: before.size,
     mtimeMs: before.mtimeMs,
     contentHash: existing?.contentHash ?? '',
-    addedAt: existing?.addedAt ?? new Date().toISOString(),
+    addedAt: existing?.addedAt ?? task.addedAt ?? new Date().toISOString(),
     // A document being re-indexed keeps serving its old chunks until the new ones replace them.
     status: existing?.status === 'ready' ? 'ready' : 'processing',
     warnings: existing?.warnings ?? [],
@@ -188,10 +205,12 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
     contentHash,
     status: 'ready',
     error: undefined,
-    warnings: [
+    // A page the extractor could not read may be reported both as a warning and on the page:
+    // listed once.
+    warnings: uniqueWarnings([
       ...extracted.warnings,
       ...extracted.pages.filter((p) => p.error).map((p) => ({ page: p.page, code: p.error!.code, message: p.error!.message })),
-    ],
+    ]),
   };
   // Only a PDF page without a text layer is a scan; an empty Word or text file already carries
   // the extractor's NO_TEXT warning, and a second one would say the same again.

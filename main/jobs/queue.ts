@@ -272,6 +272,7 @@ export class IngestQueue {
           password: this.passwords.get(job.jobId),
           signal: r.abort.signal,
           jobId: job.jobId,
+          addedAt: job.createdAt || undefined,
           onProgress: (p) => {
             // Counts only grow within a run (pages may be reported out of order), so the bar
             // never steps back.

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { PromptDialog } from '../components/Dialog';
 import { Icon, type IconName } from '../components/Icon';
-import { failedCount } from '../features/library/rows';
+import { buildRows, collectionsOf, failedCount, inLibrary } from '../features/library/rows';
 import { useApp, useLibrary, useStores } from './context';
 import { displayKeys } from './shortcuts';
 import type { View } from './store';
@@ -23,19 +23,21 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
   const go = useApp((s) => s.go);
   const connection = useApp((s) => s.connection);
   const documents = useLibrary((s) => s.documents);
+  const jobs = useLibrary((s) => s.jobs);
+  const dismissed = useLibrary((s) => s.dismissed);
   const selected = useLibrary((s) => s.collection);
-  const running = useLibrary((s) => s.jobs.filter((j) => j.state === 'running' || j.state === 'queued').length);
-  const failed = useLibrary((s) => failedCount(s.documents, s.jobs, s.dismissed));
+  const running = useMemo(() => jobs.filter((j) => j.state === 'running' || j.state === 'queued').length, [jobs]);
+  // The same count as Activity's Failed group: a failure a later successful job resolved is not one.
+  const failed = useMemo(() => failedCount(documents, jobs, dismissed), [documents, jobs, dismissed]);
   const previousView = useApp((s) => s.previousView);
   const [extra, setExtra] = useState<string[]>([]);
   const [naming, setNaming] = useState(false);
 
-  const collections = useMemo(() => {
-    const counts = new Map<string, number>([['default', 0]]);
-    for (const c of extra) counts.set(c, 0);
-    for (const d of documents) counts.set(d.collection, (counts.get(d.collection) ?? 0) + 1);
-    return [...counts].sort((a, b) => a[0].localeCompare(b[0]));
-  }, [documents, extra]);
+  // Counted as the library's header counts: documents in the library (read, or being read), not
+  // files that failed to index.
+  const rows = useMemo(() => buildRows(documents, jobs, {}, 0, dismissed), [documents, jobs, dismissed]);
+  const collections = useMemo(() => collectionsOf(rows, extra), [rows, extra]);
+  const total = useMemo(() => rows.filter(inLibrary).length, [rows]);
 
   const pick = (c: string | null): void => {
     library.getState().selectCollection(c);
@@ -81,15 +83,15 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
             <button className={`collection${selected === null ? ' active' : ''}`} aria-current={selected === null ? 'true' : undefined} onClick={() => pick(null)}>
               <Icon name="library" />
               <span className="collection-name">All documents</span>
-              <span className="count">{documents.length.toLocaleString()}</span>
+              <span className="count" data-testid="collection-count">{total.toLocaleString()}</span>
             </button>
           </li>
-          {collections.map(([name, count]) => (
+          {collections.map(({ name, count }) => (
             <li key={name}>
               <button className={`collection${selected === name ? ' active' : ''}`} aria-current={selected === name ? 'true' : undefined} onClick={() => pick(name)}>
                 <Icon name="folder" />
                 <span className="collection-name">{name}</span>
-                <span className="count">{count.toLocaleString()}</span>
+                <span className="count" data-testid="collection-count">{count.toLocaleString()}</span>
               </button>
             </li>
           ))}

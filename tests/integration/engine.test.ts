@@ -83,6 +83,15 @@ describe('engine: ingest and search the generated sample library', () => {
     for (const d of documents) expect(d.chunks).toBeGreaterThan(0);
   });
 
+  it('dates each new document from when its file was added, not from when its turn came', async () => {
+    // All samples were queued at once; they are read a few at a time. A list sorted by Added
+    // must not reorder itself as each one starts.
+    const { documents } = await engine.handlers['library.documents']({});
+    const queued = new Map(engine.queue.list().map((j) => [j.docId, j.createdAt]));
+    expect(new Set(documents.map((d) => d.addedAt)).size).toBe(1);
+    for (const d of documents) expect(d.addedAt).toBe(queued.get(d.docId));
+  });
+
   it('ranks chunks containing an exact code first, with the right page', async () => {
     const res = await search(engine, { query: 'E-4012', k: 5 });
     const top = res.results.slice(0, 2);

@@ -4,9 +4,10 @@ import { Icon } from '../../components/Icon';
 import { formatDate, formatLabel, formatSize } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
 import { progressText, type FileProgress } from './progress';
-import { liveProgress, nextStep, type Row, type SortKey } from './rows';
+import { liveProgress, nextStep, uiHint, type Row, type SortKey } from './rows';
+import { warningsLabel, warningsTooltip } from './WarningsDialog';
 
-export type RowAction = 'open' | 'password' | 'retry' | 'reindex' | 'remove' | 'tags' | 'cancel' | 'dismiss';
+export type RowAction = 'open' | 'password' | 'retry' | 'reindex' | 'remove' | 'tags' | 'cancel' | 'dismiss' | 'warnings';
 
 const COLUMNS: { key: SortKey | 'tags' | 'actions'; label: string; sortable: boolean }[] = [
   { key: 'name', label: 'Name', sortable: true },
@@ -19,7 +20,7 @@ const COLUMNS: { key: SortKey | 'tags' | 'actions'; label: string; sortable: boo
   { key: 'actions', label: 'Actions', sortable: false },
 ];
 
-const STATUS_LABEL = { queued: 'Queued', processing: 'Indexing', ready: 'Ready', failed: 'Failed' } as const;
+const STATUS_LABEL = { queued: 'Queued', processing: 'Indexing', ready: 'Ready', failed: 'Failed', cancelled: 'Cancelled' } as const;
 
 /** The status cell: a badge, or a progress bar with the stage and ETA while indexing. */
 function StatusCell({ row }: { row: Row }) {
@@ -37,14 +38,16 @@ function StatusCell({ row }: { row: Row }) {
 }
 
 const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row: Row; index: number; top: number; height: number; onAction: (a: RowAction, r: Row) => void }) {
-  const step = row.status === 'failed' ? nextStep(row.error) : 'none';
+  // A cancelled file can always be indexed again; a failed one only where that can help.
+  const step = row.status === 'failed' ? nextStep(row.error) : row.status === 'cancelled' ? 'retry' : 'none';
   const canOpen = row.docId !== undefined && row.status === 'ready';
   const active = row.status === 'queued' || row.status === 'processing';
+  const hint = row.error ? uiHint(row.error) : undefined;
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
-      className={`tr${row.status === 'failed' ? ' tr-failed' : ''}`}
+      className={`tr${row.status === 'failed' ? ' tr-failed' : ''}${row.status === 'cancelled' ? ' tr-cancelled' : ''}`}
       style={{ transform: `translateY(${top}px)`, height }}
       data-testid="doc-row"
       data-name={row.name}
@@ -64,12 +67,33 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
           )}
           {row.status === 'failed' ? null : row.reindexing ? (
             <span className="sub">Indexing again; search uses the previous version meanwhile</span>
-          ) : row.warnings > 0 ? (
-            <span className="sub sub-warn">
-              {row.warnings} warning{row.warnings === 1 ? '' : 's'}
+          ) : row.status === 'cancelled' ? (
+            <span className="sub" title="Indexing was cancelled: the file is not in the library or search. Retry indexes it.">
+              {row.collection} · Not indexed
             </span>
           ) : (
-            <span className="sub">{row.collection}</span>
+            <span className="sub-line">
+              <span className="sub sub-collection" data-testid="row-collection">
+                {row.collection}
+              </span>
+              {row.warnings.length > 0 && (
+                <>
+                  <span className="sub sub-sep" aria-hidden="true">
+                    ·
+                  </span>
+                  <button
+                    className="link sub sub-warn"
+                    aria-haspopup="dialog"
+                    aria-label={`${warningsLabel(row.warnings.length)} in ${row.name}: show them`}
+                    title={warningsTooltip(row.warnings)}
+                    onClick={() => onAction('warnings', row)}
+                    data-testid="row-warnings"
+                  >
+                    <Icon name="alert" size={12} /> {warningsLabel(row.warnings.length)}
+                  </button>
+                </>
+              )}
+            </span>
           )}
         </div>
       </div>
@@ -98,8 +122,8 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
             <Icon name="refresh" /> Retry
           </button>
         )}
-        {active && row.jobId && (
-          <button className="icon-btn" aria-label={`Cancel indexing ${row.name}`} title="Cancel" onClick={() => onAction('cancel', row)}>
+        {active && row.activeJobId && (
+          <button className="icon-btn" aria-label={`Cancel indexing ${row.name}`} title="Cancel" onClick={() => onAction('cancel', row)} data-job-id={row.activeJobId}>
             <Icon name="stop" />
           </button>
         )}
@@ -118,7 +142,7 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
             <Icon name="trash" />
           </button>
         )}
-        {!row.docId && row.status === 'failed' && row.jobId && (
+        {!row.docId && (row.status === 'failed' || row.status === 'cancelled') && row.jobId && (
           <button className="icon-btn" aria-label={`Dismiss ${row.name}`} title="Dismiss" onClick={() => onAction('dismiss', row)}>
             <Icon name="x" />
           </button>
@@ -126,11 +150,11 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
       </div>
       {row.status === 'failed' && row.error && (
         // The reason spans the row under the name: it is what the user has to read.
-        <div role="gridcell" className="row-error" data-testid="row-error" title={row.error.hint ? `${row.error.message} — ${row.error.hint}` : row.error.message}>
+        <div role="gridcell" className="row-error" data-testid="row-error" title={hint ? `${row.error.message} — ${hint}` : row.error.message}>
           <Icon name="alert" size={13} />
           <span>
             {row.error.message}
-            {row.error.hint ? <span className="row-error-hint"> — {row.error.hint}</span> : null}
+            {hint ? <span className="row-error-hint"> — {hint}</span> : null}
           </span>
         </div>
       )}

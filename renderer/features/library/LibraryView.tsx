@@ -8,9 +8,10 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { DocumentTable, type RowAction } from './DocumentTable';
 import { filesFromInput } from './files';
 import { fileFraction, formatEta } from './progress';
-import { buildRows, filterRows, sortRows, type Row } from './rows';
+import { buildRows, countRows, filterRows, sortRows, type Row } from './rows';
+import { WarningsDialog } from './WarningsDialog';
 
-type Pending = { kind: 'password' | 'tags' | 'remove'; row: Row } | undefined;
+type Pending = { kind: 'password' | 'tags' | 'remove' | 'warnings'; row: Row } | undefined;
 
 /** The queue as a whole: files done of total and the time left, while anything is indexing. */
 function QueueBanner() {
@@ -79,7 +80,8 @@ export function LibraryView() {
         if (row.docId) void lib.reindex(row.docId);
         break;
       case 'cancel':
-        if (row.jobId) void lib.cancel(row.jobId);
+        // The row's own running job, captured when the row was drawn: never looked up by position.
+        if (row.activeJobId) void lib.cancel(row.activeJobId);
         break;
       case 'dismiss':
         if (row.jobId) lib.dismiss([row.jobId]);
@@ -87,6 +89,7 @@ export function LibraryView() {
       case 'password':
       case 'tags':
       case 'remove':
+      case 'warnings':
         setPending({ kind: action, row });
         break;
     }
@@ -105,6 +108,8 @@ export function LibraryView() {
   };
 
   const title = collection ?? 'All documents';
+  // Documents are what is in the library (read, or being read); failed and cancelled files are counted apart.
+  const counts = useMemo(() => countRows(rows), [rows]);
   const empty = loaded && !loadError && allRows.length === 0;
 
   return (
@@ -113,8 +118,18 @@ export function LibraryView() {
         <div className="toolbar-title">
           <h1 id="library-title">{title}</h1>
           <span className="count" data-testid="doc-count">
-            {rows.length.toLocaleString()} document{rows.length === 1 ? '' : 's'}
+            {counts.documents.toLocaleString()} document{counts.documents === 1 ? '' : 's'}
           </span>
+          {counts.failed > 0 && (
+            <span className="count count-failed" data-testid="failed-count">
+              {counts.failed.toLocaleString()} failed
+            </span>
+          )}
+          {counts.cancelled > 0 && (
+            <span className="count" data-testid="cancelled-count">
+              {counts.cancelled.toLocaleString()} cancelled
+            </span>
+          )}
         </div>
         <div className="toolbar-actions">
           <input
@@ -182,6 +197,7 @@ export function LibraryView() {
           onClose={() => setPending(undefined)}
         />
       )}
+      {pending?.kind === 'warnings' && <WarningsDialog name={pending.row.name} warnings={pending.row.warnings} onClose={() => setPending(undefined)} />}
       {pending?.kind === 'tags' && (
         <PromptDialog
           title={`Tags of ${pending.row.name}`}

@@ -1,14 +1,22 @@
 import type { DocumentInfo, ErrorInfo, FileFormat, JobInfo } from '../../../contract';
 import { fileEta, fileFraction, isWaitingToEmbed, type FileProgress } from './progress';
 
-export type RowStatus = 'queued' | 'processing' | 'ready' | 'failed';
+export type RowStatus = 'queued' | 'processing' | 'ready' | 'failed' | 'cancelled';
+
+/** A non-fatal problem the engine recorded for a document (an unreadable page, a page needing OCR). */
+export type DocWarning = DocumentInfo['warnings'][number];
 
 /** One line of the document table: a document, or a job that has no document yet. */
 export interface Row {
   key: string;
   docId?: string;
-  /** The job to retry or cancel, when there is one. */
+  /** The job to retry, when there is one: the file's latest job. */
   jobId?: string;
+  /**
+   * The queued or running job that Cancel stops, set only while there is one. Cancel never
+   * falls back to an older, finished job of the same document.
+   */
+  activeJobId?: string;
   name: string;
   path: string;
   collection: string;
@@ -21,7 +29,7 @@ export interface Row {
   /** A ready document being indexed again keeps serving search meanwhile. */
   reindexing: boolean;
   error?: ErrorInfo;
-  warnings: number;
+  warnings: DocWarning[];
   progress?: RowProgress;
 }
 
@@ -33,6 +41,18 @@ export interface RowProgress {
   /** In the embed stage with nothing embedded yet, behind other files' texts. */
   waiting?: boolean;
   chunksAhead?: number;
+}
+
+/** Warnings without repeats (same page, code and message), in their first order. */
+export function uniqueWarnings(warnings: DocWarning[]): DocWarning[] {
+  if (warnings.length < 2) return warnings;
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.page ?? ''}\0${w.code}\0${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A running file's progress as its row shows it. */
@@ -60,7 +80,8 @@ export function formatFromName(name: string): FileFormat | undefined {
 
 /**
  * Merges documents with the job queue into table rows. Documents come first-class; jobs add
- * rows only for files that have no document yet (queued, or failed before they could be read).
+ * rows only for files that have no document yet (queued, failed before they could be read, or
+ * cancelled before their document was written: that row stays, Cancelled, with Retry).
  */
 export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Record<string, FileProgress>, now: number, dismissed: ReadonlySet<string> = new Set()): Row[] {
   // Jobs come newest first: the first seen per document is its latest.
@@ -91,6 +112,7 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
       key: d.docId,
       docId: d.docId,
       jobId: job?.jobId,
+      activeJobId: active ? job.jobId : undefined,
       name: d.name,
       path: d.path,
       collection: d.collection,
@@ -103,7 +125,8 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
       status,
       reindexing: Boolean(active && d.status === 'ready'),
       error: status === 'failed' ? (d.error ?? job?.error) : undefined,
-      warnings: d.warnings.length,
+      // Libraries indexed before the engine listed each warning once may hold repeats.
+      warnings: uniqueWarnings(d.warnings),
       progress: active ? progressOf(job, d.path) : undefined,
     });
   }
@@ -111,10 +134,14 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
   for (const j of jobs) {
     if ((j.docId && docIds.has(j.docId)) || seenPaths.has(`${j.collection}\0${j.path}`)) continue;
     seenPaths.add(`${j.collection}\0${j.path}`);
-    if (j.state === 'done' || j.state === 'cancelled' || dismissed.has(j.jobId)) continue;
+    if (j.state === 'done' || dismissed.has(j.jobId)) continue;
+    const active = j.state === 'queued' || j.state === 'running';
     rows.push({
-      key: `job:${j.jobId}`,
+      // Keyed by the document the job will write (its id is known from the start), so the row
+      // stays the same element from Queued through Ready: a click never lands on a remounted row.
+      key: j.docId ?? `job:${j.jobId}`,
       jobId: j.jobId,
+      activeJobId: active ? j.jobId : undefined,
       docId: undefined,
       name: baseName(j.path),
       format: formatFromName(j.path),
@@ -122,17 +149,17 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
       collection: j.collection,
       addedAt: j.createdAt,
       tags: [],
-      status: j.state === 'failed' ? 'failed' : j.state === 'running' ? 'processing' : 'queued',
+      status: j.state === 'failed' ? 'failed' : j.state === 'cancelled' ? 'cancelled' : j.state === 'running' ? 'processing' : 'queued',
       reindexing: false,
-      error: j.error,
-      warnings: 0,
+      error: j.state === 'failed' ? j.error : undefined,
+      warnings: [],
       progress: progressOf(j, j.path),
     });
   }
   return rows;
 }
 
-const STATUS_ORDER: Record<RowStatus, number> = { failed: 0, processing: 1, queued: 2, ready: 3 };
+const STATUS_ORDER: Record<RowStatus, number> = { failed: 0, cancelled: 1, processing: 2, queued: 3, ready: 4 };
 
 /** Sorts rows by a column; ties fall back to the name so the order is stable. */
 export function sortRows(rows: Row[], key: SortKey, dir: 'asc' | 'desc'): Row[] {
@@ -185,35 +212,102 @@ export function filterRows(rows: Row[], collection: string | null, text: string)
   );
 }
 
-/** Collections with their document counts, 'default' always present, sorted by name. */
-export function collectionsOf(rows: Row[]): { name: string; count: number }[] {
+/** Whether a row is a document of the library: read, or being read. Failed and cancelled files are not. */
+export function inLibrary(row: Row): boolean {
+  return row.status === 'ready' || row.status === 'processing' || row.status === 'queued';
+}
+
+/** What a set of rows holds: documents in the library, and files that failed or were cancelled. */
+export function countRows(rows: Row[]): { documents: number; failed: number; cancelled: number } {
+  const n = { documents: 0, failed: 0, cancelled: 0 };
+  for (const r of rows) {
+    if (inLibrary(r)) n.documents++;
+    else if (r.status === 'failed') n.failed++;
+    else n.cancelled++;
+  }
+  return n;
+}
+
+/**
+ * Collections with their document counts, 'default' always present, sorted by name. Only
+ * documents in the library count: a file that failed to index is not one of them.
+ */
+export function collectionsOf(rows: Row[], extra: Iterable<string> = []): { name: string; count: number }[] {
   const counts = new Map<string, number>([['default', 0]]);
-  for (const r of rows) counts.set(r.collection, (counts.get(r.collection) ?? 0) + 1);
+  for (const c of extra) counts.set(c, counts.get(c) ?? 0);
+  for (const r of rows) {
+    if (!counts.has(r.collection)) counts.set(r.collection, 0);
+    if (inLibrary(r)) counts.set(r.collection, counts.get(r.collection)! + 1);
+  }
   return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** What a failed row offers as its next step. */
+/** What a failed or cancelled file offers as its next step. The Library and Activity both use this rule. */
 export function nextStep(error: ErrorInfo | undefined): 'password' | 'retry' | 'none' {
   if (!error) return 'none';
   if (error.code === 'PDF_PASSWORD_REQUIRED' || error.code === 'PDF_PASSWORD_WRONG') return 'password';
-  if (error.code === 'UNSUPPORTED_TYPE' || error.code === 'PDF_MALFORMED' || error.code === 'DOCX_MALFORMED' || error.code === 'FILE_EMPTY' || error.code === 'NO_TEXT') return 'none';
+  // Permanent: the same bytes fail the same way. Re-adding a fixed file is the way forward.
+  if (error.code === 'UNSUPPORTED_TYPE' || error.code === 'PDF_MALFORMED' || error.code === 'DOCX_MALFORMED' || error.code === 'DOCX_TOO_LARGE' || error.code === 'FILE_TOO_LARGE' || error.code === 'FILE_EMPTY' || error.code === 'NO_TEXT') return 'none';
   return 'retry';
 }
 
-/** How many files need the user's attention: failed documents, and failed files with no document. */
-export function failedCount(documents: DocumentInfo[], jobs: JobInfo[], dismissed: ReadonlySet<string>): number {
-  const ids = new Set<string>();
-  let n = 0;
+/**
+ * The hint to show for an error in this UI. The engine's hints are written for both the CLI and
+ * the app; where one names a command-line flag, the app says what to do here instead.
+ */
+export function uiHint(error: ErrorInfo): string | undefined {
+  if (error.code === 'PDF_PASSWORD_REQUIRED') return 'Choose “Enter password” to unlock it; the password is not stored.';
+  return error.hint;
+}
+
+/**
+ * Where a finished job stands now, beside the later jobs for the same file:
+ * - open: it failed, it is the file's latest job, and nothing has fixed it: it needs attention.
+ * - resolved: a later job for the same file succeeded (a password was entered, a retry worked).
+ * - superseded: a later job for the file was started and has not succeeded (yet); that one speaks for the file.
+ * - kept: it was the re-index of a ready document, which keeps serving its previous version.
+ * - dismissed: the user dismissed it (or removed its document) in the Library.
+ * - latest: a job that did not fail, and is the file's latest.
+ */
+export type JobStanding = 'open' | 'resolved' | 'superseded' | 'kept' | 'dismissed' | 'latest';
+
+function fileKey(j: { collection: string; path: string }): string {
+  return `${j.collection}\0${j.path}`;
+}
+
+/**
+ * Each job's standing (see JobStanding). Jobs come newest first, as the engine lists them. A
+ * failure counts as one (the badge, Activity's Failed group) only while it is `open`.
+ */
+export function jobStandings(documents: DocumentInfo[], jobs: JobInfo[], dismissed: ReadonlySet<string>): Map<string, JobStanding> {
+  const docById = new Map<string, DocumentInfo>();
+  const docByFile = new Map<string, DocumentInfo>();
   for (const d of documents) {
-    ids.add(d.docId);
-    if (d.status === 'failed') n++;
+    docById.set(d.docId, d);
+    docByFile.set(fileKey(d), d);
   }
-  const paths = new Set<string>();
+  const out = new Map<string, JobStanding>();
+  // Walking newest to oldest: what the file's later jobs did is known when an older one is reached.
+  const later = new Map<string, { done: boolean }>();
   for (const j of jobs) {
-    const key = `${j.collection}\0${j.path}`;
-    if (paths.has(key) || (j.docId && ids.has(j.docId))) continue;
-    paths.add(key);
-    if (j.state === 'failed' && !dismissed.has(j.jobId)) n++;
+    const key = fileKey(j);
+    const seen = later.get(key);
+    if (j.state === 'failed') {
+      const doc = (j.docId && docById.get(j.docId)) || docByFile.get(key);
+      if (dismissed.has(j.jobId)) out.set(j.jobId, 'dismissed');
+      else if (seen) out.set(j.jobId, seen.done ? 'resolved' : 'superseded');
+      else if (doc?.status === 'ready') out.set(j.jobId, 'kept');
+      else out.set(j.jobId, 'open');
+    } else out.set(j.jobId, seen ? (seen.done ? 'resolved' : 'superseded') : 'latest');
+    if (seen) seen.done ||= j.state === 'done';
+    else later.set(key, { done: j.state === 'done' });
   }
+  return out;
+}
+
+/** How many failures need the user's attention: the files whose latest job failed, unresolved and not dismissed. */
+export function failedCount(documents: DocumentInfo[], jobs: JobInfo[], dismissed: ReadonlySet<string>): number {
+  let n = 0;
+  for (const s of jobStandings(documents, jobs, dismissed).values()) if (s === 'open') n++;
   return n;
 }

@@ -202,7 +202,9 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
       },
       cancel: async (jobId) => {
         await guard(() => client.call('jobs.cancel', { jobId }));
-        await get().refreshJobs();
+        // Documents too: a new file's cancelled document leaves the list, and its row turns
+        // Cancelled at once rather than after the next change event.
+        await get().refresh();
       },
       setTags: async (docId, tags) => {
         const clean = [...new Set(tags.map((t) => t.trim()).filter(Boolean))];

@@ -2,20 +2,72 @@ import { describe, expect, it } from 'vitest';
 import { DocumentTable } from '../../../../renderer/features/library/DocumentTable';
 import { LibraryView } from '../../../../renderer/features/library/LibraryView';
 import { buildRows } from '../../../../renderer/features/library/rows';
+import { WarningsDialog } from '../../../../renderer/features/library/WarningsDialog';
 import { fakeDoc } from '../../server/fake-engine';
 import { count, renderWith } from '../render';
 
 const noop = (): void => undefined;
 
 describe('DocumentTable', () => {
-  it('shows a failure on its row with the reason and the next step', () => {
-    const error = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'secret.pdf is encrypted', hint: 'Enter its password on the row.' };
+  it('shows a failure on its row with the reason and the next step, in the app’s words', () => {
+    // The engine's hint serves the CLI too; the row says what to do on the row instead.
+    const error = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'secret.pdf is encrypted', hint: 'Enter the password on the document row, or pass --password.' };
     const rows = buildRows([fakeDoc('d1', '/secret.pdf', 'default', { status: 'failed', error })], [], {}, 0);
     const { html } = renderWith(<DocumentTable rows={rows} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
     expect(html).toContain('data-status="failed"');
-    expect(html).toMatch(/data-testid="row-error"[^>]*>.*secret\.pdf is encrypted.*— Enter its password on the row\./);
+    expect(html).toMatch(/data-testid="row-error"[^>]*>.*secret\.pdf is encrypted.*— Choose “Enter password” to unlock it/);
+    expect(html).not.toContain('--password');
     expect(html).toContain('Enter password');
     expect(html).toContain('aria-label="Remove secret.pdf"');
+  });
+
+  it('offers no Retry for a file type Quarry cannot read, and Retry where running again can help', () => {
+    const job = (jobId: string, path: string, code: 'UNSUPPORTED_TYPE' | 'STORE_FAILED') => ({ jobId, path, docId: `d-${jobId}`, collection: 'default', state: 'failed' as const, attempts: 1, createdAt: '', updatedAt: '', error: { code, message: `${path} failed` } });
+    const rows = buildRows([], [job('x', '/sheet.xlsx', 'UNSUPPORTED_TYPE'), job('s', '/disk.pdf', 'STORE_FAILED')], {}, 0);
+    const { html } = renderWith(<DocumentTable rows={rows} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    const sheet = html.slice(html.indexOf('data-name="sheet.xlsx"'), html.indexOf('data-name="disk.pdf"'));
+    expect(sheet).not.toContain('Retry');
+    expect(html.slice(html.indexOf('data-name="disk.pdf"'))).toContain('Retry');
+  });
+
+  it('keeps the collection under the name and makes warnings a button that opens the list', () => {
+    const warnings = [1, 2, 3, 4, 5].map((page) => ({ page, code: 'PAGE_FAILED', message: `Page ${page} could not be read` }));
+    const rows = buildRows([fakeDoc('d1', '/fuzzed.pdf', 'papers', { warnings })], [], {}, 0);
+    const { html } = renderWith(<DocumentTable rows={rows} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    expect(html).toMatch(/data-testid="row-collection">papers</);
+    expect(html).toMatch(/<button[^>]*aria-haspopup="dialog"[^>]*aria-label="5 warnings in fuzzed\.pdf: show them"[^>]*title="Page 1: Page 1 could not be read\nPage 2: [^"]*\n…and 2 more"[^>]*>.*5 warnings<\/button>/);
+  });
+
+  it('lists each warning with its page and message in a dialog', () => {
+    const warnings = [
+      { page: 2, code: 'PAGE_FAILED', message: 'Bad XRef entry' },
+      { code: 'PASSWORD_NOT_NEEDED', message: 'The PDF opens without one.' },
+    ];
+    const { html } = renderWith(<WarningsDialog name="fuzzed.pdf" warnings={warnings} onClose={noop} />);
+    expect(html).toContain('2 warnings in fuzzed.pdf');
+    expect(count(html, 'data-testid="warning"')).toBe(2);
+    expect(html).toMatch(/Page 2<\/span><span class="warning-message">Bad XRef entry/);
+    expect(html).toMatch(/Whole document<\/span><span class="warning-message">The PDF opens without one\./);
+    expect(html).toContain('>Close</button>');
+  });
+
+  it('shows a cancelled file as Cancelled, with Retry and Dismiss and no Cancel', () => {
+    const rows = buildRows([], [{ jobId: 'c', docId: 'dc', path: '/report.docx', collection: 'default', state: 'cancelled', attempts: 1, createdAt: '', updatedAt: '', error: { code: 'CANCELLED', message: 'Cancelled' } }], {}, 0);
+    const { html } = renderWith(<DocumentTable rows={rows} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    expect(html).toContain('data-status="cancelled"');
+    expect(html).toContain('>Cancelled</span>');
+    expect(html).toContain('Retry');
+    expect(html).toContain('aria-label="Dismiss report.docx"');
+    expect(html).not.toContain('Cancel indexing');
+  });
+
+  it('points each Cancel button at its own row’s running job, whatever the order', () => {
+    const jobs = ['a', 'b', 'c'].map((n) => ({ jobId: `job-${n}`, docId: `d-${n}`, path: `/${n}.docx`, collection: 'default', state: 'running' as const, attempts: 1, createdAt: '', updatedAt: '' }));
+    const rows = buildRows([], jobs, {}, 0);
+    for (const order of [rows, [...rows].reverse()]) {
+      const { html } = renderWith(<DocumentTable rows={order} rowHeight={48} sort={{ key: 'status', dir: 'asc' }} onSort={noop} onAction={noop} />);
+      for (const n of ['a', 'b', 'c']) expect(html).toMatch(new RegExp(`aria-label="Cancel indexing ${n}\\.docx"[^>]*data-job-id="job-${n}"`));
+    }
   });
 
   it('draws a labelled progress bar with the stage and time left while indexing', () => {
@@ -80,5 +132,18 @@ describe('LibraryView', () => {
     );
     expect(html).toContain('Indexing 1 of 4 files · about 2 min left');
     expect(html).toContain('1 document');
+  });
+
+  it('counts the documents in the library, with failed files apart', () => {
+    const error = { code: 'PDF_MALFORMED' as const, message: 'broken' };
+    const { html } = renderWith(<LibraryView />, (s) =>
+      s.library.setState({
+        loaded: true,
+        documents: [fakeDoc('a', '/a.pdf'), fakeDoc('b', '/b.pdf', 'default', { status: 'processing' }), fakeDoc('c', '/c.pdf', 'default', { status: 'failed', error })],
+        jobs: [{ jobId: 'x', path: '/x.xlsx', collection: 'default', state: 'failed', attempts: 1, createdAt: '', updatedAt: '', error: { code: 'UNSUPPORTED_TYPE', message: 'no' } }],
+      }),
+    );
+    expect(html).toMatch(/data-testid="doc-count">2 documents</);
+    expect(html).toMatch(/data-testid="failed-count">2 failed</);
   });
 });

@@ -7,7 +7,7 @@ import { TextViewer } from '../../../../renderer/features/viewer/TextViewer';
 import { ActivityView } from '../../../../renderer/features/activity/ActivityView';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { fakeDoc } from '../../server/fake-engine';
-import { renderWith } from '../render';
+import { count, renderWith } from '../render';
 
 describe('search', () => {
   it('highlights matched terms in snippets', () => {
@@ -68,8 +68,29 @@ describe('shell and other views', () => {
     const { html } = renderWith(<Sidebar isMac={false} />, (s) => s.library.setState({ documents: [fakeDoc('a', '/a.pdf', 'papers'), fakeDoc('b', '/b.pdf')] }));
     expect(html).toContain('aria-label="Main"');
     expect(html).toContain('title="Search (Ctrl+K)"');
-    expect(html).toMatch(/papers<\/span><span class="count">1</);
+    expect(html).toMatch(/papers<\/span><span class="count"[^>]*>1</);
     expect(html).toContain('Connected');
+  });
+
+  it('counts documents in the library per collection, not files that failed to index', () => {
+    const error = { code: 'PDF_MALFORMED' as const, message: 'broken' };
+    const { html } = renderWith(<Sidebar isMac={false} />, (s) =>
+      s.library.setState({ documents: [fakeDoc('a', '/a.pdf', 'papers'), fakeDoc('b', '/b.pdf', 'papers', { status: 'failed', error }), fakeDoc('c', '/c.pdf')] }),
+    );
+    expect(html).toMatch(/All documents<\/span><span class="count"[^>]*>2</);
+    expect(html).toMatch(/papers<\/span><span class="count"[^>]*>1</);
+    expect(html).toMatch(/default<\/span><span class="count"[^>]*>1</);
+  });
+
+  it('does not count a password failure the document has since got past in the Activity badge', () => {
+    const error = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'locked.pdf is encrypted', hint: 'Enter the password on the document row, or pass --password.' };
+    const jobs = [
+      { jobId: 'ok', docId: 'd', path: '/locked.pdf', collection: 'default', state: 'done' as const, attempts: 1, createdAt: '2026-01-02T00:00:00Z', updatedAt: '' },
+      { jobId: 'pw', docId: 'd', path: '/locked.pdf', collection: 'default', state: 'failed' as const, attempts: 1, createdAt: '2026-01-01T00:00:00Z', updatedAt: '', error },
+      { jobId: 'bad', docId: 'e', path: '/bad.pdf', collection: 'default', state: 'failed' as const, attempts: 1, createdAt: '2026-01-01T00:00:00Z', updatedAt: '', error: { code: 'PDF_MALFORMED' as const, message: 'bad' } },
+    ];
+    const { html } = renderWith(<Sidebar isMac={false} />, (s) => s.library.setState({ documents: [fakeDoc('d', '/locked.pdf'), fakeDoc('e', '/bad.pdf', 'default', { status: 'failed', error: jobs[2]!.error })], jobs }));
+    expect(html).toContain('aria-label="1 need attention">1<');
   });
 
   it('tells a signed-out browser where the login link is', () => {
@@ -88,18 +109,43 @@ describe('shell and other views', () => {
     expect(html).toContain('alpha <mark class="passage" data-testid="passage-highlight">beta</mark> gamma');
   });
 
-  it('groups jobs and offers cancel and retry', () => {
+  it('groups jobs and offers cancel, and retry only where running again can help', () => {
     const { html } = renderWith(<ActivityView />, (s) =>
       s.library.setState({
         jobs: [
           { jobId: '1', path: '/a.pdf', collection: 'default', state: 'running', attempts: 1, createdAt: '', updatedAt: '' },
           { jobId: '2', path: '/b.pdf', collection: 'default', state: 'failed', attempts: 1, createdAt: '', updatedAt: '', error: { code: 'PDF_MALFORMED', message: 'b.pdf is damaged' } },
+          { jobId: '3', path: '/c.pdf', collection: 'default', state: 'failed', attempts: 3, createdAt: '', updatedAt: '', error: { code: 'STORE_FAILED', message: 'c.pdf could not be written' } },
         ],
       }),
     );
     expect(html).toContain('In progress');
     expect(html).toContain('Cancel');
     expect(html).toContain('b.pdf is damaged');
-    expect(html).toContain('Retry');
+    expect(count(html, '> Retry</button>')).toBe(1);
+    expect(html.slice(html.indexOf('title="/c.pdf"'))).toContain('> Retry</button>');
+  });
+
+  it('offers no Retry for unsupported formats, as the Library does', () => {
+    const jobs = ['sheet.xlsx', 'book.epub', 'letter.rtf'].map((name, i) => ({ jobId: `u${i}`, path: `/${name}`, collection: 'default', state: 'failed' as const, attempts: 1, createdAt: '', updatedAt: '', error: { code: 'UNSUPPORTED_TYPE' as const, message: `${name}: this file type is not supported` } }));
+    const { html } = renderWith(<ActivityView />, (s) => s.library.setState({ jobs }));
+    expect(html).toMatch(/Failed <span class="count">3</);
+    expect(html).not.toContain('Retry');
+  });
+
+  it('moves a password failure to Finished once a later run unlocked the document, and asks for a password, not Retry, while it stands', () => {
+    const error = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'locked.pdf is encrypted', hint: 'Enter the password on the document row, or pass --password.' };
+    const failed = { jobId: 'pw', docId: 'd', path: '/locked.pdf', collection: 'default', state: 'failed' as const, attempts: 1, createdAt: '2026-01-01T00:00:00Z', updatedAt: '', error };
+    const standing = renderWith(<ActivityView />, (s) => s.library.setState({ documents: [fakeDoc('d', '/locked.pdf', 'default', { status: 'failed', error })], jobs: [failed] })).html;
+    expect(standing).toMatch(/Failed <span class="count">1</);
+    expect(standing).toContain('Enter password');
+    expect(standing).not.toContain('Retry');
+    expect(standing).not.toContain('--password');
+    const done = { ...failed, jobId: 'ok', state: 'done' as const, createdAt: '2026-01-02T00:00:00Z', error: undefined };
+    const resolved = renderWith(<ActivityView />, (s) => s.library.setState({ documents: [fakeDoc('d', '/locked.pdf')], jobs: [done, failed] })).html;
+    expect(resolved).not.toContain('aria-label="Failed"');
+    expect(resolved).toMatch(/Finished <span class="count">2</);
+    expect(resolved).toContain('failed · resolved by a later run');
+    expect(resolved).not.toContain('Enter password');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../../../contract';
-import { buildRows, collectionsOf, failedCount, filterRows, formatFromName, liveProgress, nextStep, sortRows } from '../../../../../renderer/features/library/rows';
+import { buildRows, collectionsOf, countRows, failedCount, filterRows, formatFromName, jobStandings, liveProgress, nextStep, sortRows, uiHint } from '../../../../../renderer/features/library/rows';
 import { fakeDoc } from '../../../server/fake-engine';
 
 const job = (over: Partial<JobInfo>): JobInfo => ({ jobId: 'j', path: '/x.pdf', collection: 'default', state: 'queued', attempts: 0, createdAt: '2026-01-02T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z', ...over });
@@ -9,7 +9,49 @@ describe('buildRows', () => {
   it('shows a queued file that has no document yet as a queued row', () => {
     const rows = buildRows([], [job({ jobId: 'j1', path: '/docs/a.pdf', docId: 'd1' })], {}, 0);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ key: 'job:j1', name: 'a.pdf', status: 'queued', jobId: 'j1', progress: { stage: 'queued', fraction: 0 } });
+    expect(rows[0]).toMatchObject({ key: 'd1', name: 'a.pdf', status: 'queued', jobId: 'j1', activeJobId: 'j1', progress: { stage: 'queued', fraction: 0 } });
+  });
+
+  it('keys a file by its document from Queued to Ready, so its row is never remounted under the pointer', () => {
+    const queued = buildRows([], [job({ jobId: 'j1', path: '/docs/a.pdf', docId: 'd1', state: 'running' })], {}, 0);
+    const listed = buildRows([fakeDoc('d1', '/docs/a.pdf', 'default', { status: 'processing' })], [job({ jobId: 'j1', path: '/docs/a.pdf', docId: 'd1', state: 'running' })], {}, 0);
+    expect(queued[0]!.key).toBe(listed[0]!.key);
+    // A job from an old journal without a document id still gets a key of its own.
+    expect(buildRows([], [job({ jobId: 'j9', path: '/b.pdf' })], {}, 0)[0]!.key).toBe('job:j9');
+  });
+
+  it('offers Cancel only for the running job of a row, never an older finished one', () => {
+    const doc = fakeDoc('d1', '/a.pdf', 'default', { status: 'processing' });
+    // The document list is newer than the job list: its latest listed job already finished.
+    const [stale] = buildRows([doc], [job({ jobId: 'old', docId: 'd1', path: '/a.pdf', state: 'cancelled' })], {}, 0);
+    expect(stale).toMatchObject({ status: 'processing', jobId: 'old', activeJobId: undefined });
+    const [running] = buildRows([doc], [job({ jobId: 'new', docId: 'd1', path: '/a.pdf', state: 'running' }), job({ jobId: 'old', docId: 'd1', path: '/a.pdf', state: 'failed' })], {}, 0);
+    expect(running).toMatchObject({ status: 'processing', activeJobId: 'new' });
+  });
+
+  it('keeps a file whose indexing was cancelled, as Cancelled with its job to retry', () => {
+    const cancelled = job({ jobId: 'c', docId: 'dc', path: '/report.docx', state: 'cancelled', error: { code: 'CANCELLED', message: 'Cancelled' } });
+    const rows = buildRows([], [cancelled], {}, 0);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: 'report.docx', status: 'cancelled', jobId: 'c', activeJobId: undefined, docId: undefined, error: undefined });
+    // Dismissed, it goes; queued again, the new job speaks for the file.
+    expect(buildRows([], [cancelled], {}, 0, new Set(['c']))).toHaveLength(0);
+    const again = buildRows([], [job({ jobId: 'r', docId: 'dc', path: '/report.docx', state: 'queued' }), cancelled], {}, 0);
+    expect(again.map((r) => [r.jobId, r.status])).toEqual([['r', 'queued']]);
+    // Once indexed, the document row is all there is.
+    expect(buildRows([fakeDoc('dc', '/report.docx')], [cancelled], {}, 0).map((r) => r.status)).toEqual(['ready']);
+  });
+
+  it('carries the document’s warnings themselves, not just how many', () => {
+    const warnings = [{ page: 3, code: 'PAGE_FAILED', message: 'Page 3 could not be read' }];
+    const [row] = buildRows([fakeDoc('d', '/w.pdf', 'default', { warnings })], [], {}, 0);
+    expect(row!.warnings).toEqual(warnings);
+  });
+
+  it('shows a stored document’s repeated warnings once', () => {
+    const bad = (page: number) => ({ page, code: 'PDF_MALFORMED', message: `Page ${page} could not be read` });
+    const [row] = buildRows([fakeDoc('d', '/fuzzed.pdf', 'default', { warnings: [bad(12), bad(16), bad(12), bad(16)] })], [], {}, 0);
+    expect(row!.warnings).toEqual([bad(12), bad(16)]);
   });
 
   it('attaches running progress and an ETA to the document being indexed', () => {
@@ -82,12 +124,21 @@ describe('sorting and filtering', () => {
     expect(filterRows(rows, 'default', '').map((r) => r.docId)).toEqual(['2', '3']);
     expect(filterRows(rows, null, 'CLIM').map((r) => r.docId)).toEqual(['1']);
   });
-  it('lists collections with counts, default always present', () => {
+  it('lists collections with counts of the documents in the library, default always present', () => {
+    // a9.pdf failed to index: it is not a document of the library, and not counted.
     expect(collectionsOf(rows)).toEqual([
-      { name: 'default', count: 2 },
+      { name: 'default', count: 1 },
       { name: 'papers', count: 1 },
     ]);
     expect(collectionsOf([])).toEqual([{ name: 'default', count: 0 }]);
+    expect(collectionsOf([], ['new'])).toEqual([
+      { name: 'default', count: 0 },
+      { name: 'new', count: 0 },
+    ]);
+  });
+  it('counts documents apart from failed and cancelled files', () => {
+    const more = [...rows, ...buildRows([], [job({ jobId: 'q', docId: 'dq', path: '/q.md' }), job({ jobId: 'c', docId: 'dc', path: '/c.docx', state: 'cancelled' })], {}, 0)];
+    expect(countRows(more)).toEqual({ documents: 3, failed: 1, cancelled: 1 });
   });
 });
 
@@ -96,7 +147,17 @@ it('offers the right next step for each failure', () => {
   expect(nextStep({ code: 'PDF_PASSWORD_WRONG', message: '' })).toBe('password');
   expect(nextStep({ code: 'STORE_FAILED', message: '' })).toBe('retry');
   expect(nextStep({ code: 'PDF_MALFORMED', message: '' })).toBe('none');
+  expect(nextStep({ code: 'UNSUPPORTED_TYPE', message: '' })).toBe('none');
+  expect(nextStep({ code: 'FILE_TOO_LARGE', message: '' })).toBe('none');
+  expect(nextStep({ code: 'CANCELLED', message: '' })).toBe('retry');
   expect(nextStep(undefined)).toBe('none');
+});
+
+it('says what to do about a password in this app, not on the command line', () => {
+  const engine = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'a.pdf is encrypted and needs a password.', hint: 'Enter the password on the document row, or pass --password.' };
+  expect(uiHint(engine)).not.toMatch(/--password/);
+  expect(uiHint(engine)).toMatch(/Enter password/);
+  expect(uiHint({ code: 'PDF_MALFORMED', message: 'x', hint: 'Re-save it.' })).toBe('Re-save it.');
 });
 
 it('sorts 10,000 rows quickly enough to stay interactive', () => {
@@ -119,6 +180,31 @@ describe('dismissed jobs and attention count', () => {
     const doc = fakeDoc('d', '/x.pdf', 'default', { status: 'failed' });
     expect(failedCount([doc], [job({ jobId: 'a', docId: 'd', state: 'failed' }), job({ jobId: 'b', docId: 'd', state: 'failed' })], new Set())).toBe(1);
     expect(failedCount([fakeDoc('d', '/x.pdf')], [job({ jobId: 'a', docId: 'd', state: 'failed' })], new Set())).toBe(0);
+  });
+  it('no longer counts a password failure once the document was unlocked by a later job', () => {
+    const error = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'locked' };
+    // Newest first: the re-index with the password, then the failure without one.
+    const jobs = [job({ jobId: 'unlocked', docId: 'd', path: '/x.pdf', state: 'done', createdAt: '2026-01-03T00:00:00Z' }), job({ jobId: 'locked', docId: 'd', path: '/x.pdf', state: 'failed', error })];
+    const docs = [fakeDoc('d', '/x.pdf')];
+    expect(jobStandings(docs, jobs, new Set()).get('locked')).toBe('resolved');
+    expect(failedCount(docs, jobs, new Set())).toBe(0);
+    // Even while the document list still has the old failed entry.
+    expect(failedCount([fakeDoc('d', '/x.pdf', 'default', { status: 'failed', error })], jobs, new Set())).toBe(0);
+  });
+  it('tells resolved, superseded, kept, dismissed and open failures apart', () => {
+    const e = { code: 'STORE_FAILED' as const, message: 'disk' };
+    const jobs = [
+      job({ jobId: 'b2', path: '/b.pdf', state: 'running' }),
+      job({ jobId: 'b1', path: '/b.pdf', state: 'failed', error: e }),
+      job({ jobId: 'c1', path: '/c.pdf', docId: 'dc', state: 'failed', error: e }),
+      job({ jobId: 'd1', path: '/d.pdf', state: 'failed', error: e }),
+      job({ jobId: 'e1', path: '/e.pdf', state: 'failed', error: e }),
+      // The same path in another collection is another file.
+      job({ jobId: 'e0', path: '/e.pdf', collection: 'other', state: 'done' }),
+    ];
+    const s = jobStandings([fakeDoc('dc', '/c.pdf')], jobs, new Set(['d1']));
+    expect(Object.fromEntries(s)).toEqual({ b2: 'latest', b1: 'superseded', c1: 'kept', d1: 'dismissed', e1: 'open', e0: 'latest' });
+    expect(failedCount([fakeDoc('dc', '/c.pdf')], jobs, new Set(['d1']))).toBe(1);
   });
   it('takes the type from the file name until the document has been read', () => {
     const rows = buildRows([fakeDoc('d', '/a.docx', 'default', { status: 'processing', format: 'text' })], [job({ jobId: 'q', path: '/b.md' })], {}, 0);

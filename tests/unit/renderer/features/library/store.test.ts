@@ -28,6 +28,23 @@ describe('library store', () => {
     expect(store.getState().documents.map((d) => d.docId)).toEqual(['d1']);
   });
 
+  it('cancelling a new file leaves it listed as Cancelled at once, not gone', async () => {
+    const { store, client, setDocs, setJobs } = setup();
+    const running: JobInfo = { jobId: 'j', docId: 'd2', path: '/b.docx', collection: 'default', state: 'running', attempts: 1, createdAt: '2026-01-01T00:00:00Z', updatedAt: '' };
+    setDocs([fakeDoc('d1', '/a.pdf'), fakeDoc('d2', '/b.docx', 'default', { status: 'processing' })]);
+    setJobs([running]);
+    await store.getState().refresh();
+    // The engine drops the new document and records the job as cancelled.
+    client.handlers['jobs.cancel'] = () => {
+      setDocs([fakeDoc('d1', '/a.pdf')]);
+      setJobs([{ ...running, state: 'cancelled', error: { code: 'CANCELLED', message: 'Cancelled' } }]);
+      return { ok: true as const };
+    };
+    await store.getState().cancel('j');
+    const rows = buildRows(store.getState().documents, store.getState().jobs, {}, 0);
+    expect(rows.find((r) => r.name === 'b.docx')).toMatchObject({ status: 'cancelled', jobId: 'j', activeJobId: undefined });
+  });
+
   it('keeps a load failure to show in place of the table', async () => {
     const { store, client } = setup();
     client.handlers['library.documents'] = () => {
