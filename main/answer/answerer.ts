@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { ModelManifest } from '../embed/manifest';
 import { QuarryError, toQuarryError } from '../util/errors';
 import type { ChatStore } from './chats';
-import { checkCitations } from './citations';
+import { checkCitations, numberByAppearance } from './citations';
 import { AnswerConfig, resolveChain, type AnswerConfigInput } from './config';
 import { packSources } from './context';
-import { cleanCitations, citationStableEnd } from './markers';
+import { citationStableEnd } from './markers';
 import { lastTurns, rewriteQuestion } from './memory';
 import { withPrivacy } from './privacy';
 import { buildAnswerMessages, loadTemplate, notFoundText } from './prompt';
@@ -217,8 +217,9 @@ export class Answerer {
           expand,
           signal: sig,
         });
-        const valid = (n: number): boolean => n >= 1 && n <= sources.length;
-        current = { sources, stream: new IncrementalText((raw) => cleanCitations(raw, valid).text, citationStableEnd) };
+        // Shown as it will be saved: markers to sources not given removed, numbered [1], [2], …
+        // in order of first appearance.
+        current = { sources, stream: new IncrementalText((raw) => numberByAppearance(raw, sources).answer, citationStableEnd) };
         firstTokenAt = null;
         return { messages: buildAnswerMessages(template, { question, sources, history }), question: query, sources, maxTokens: budget.maxOutputTokens };
       },
@@ -238,8 +239,8 @@ export class Answerer {
       firstTokenAt ??= this.now();
       emit({ type: 'token', text: rest });
     }
-    const sources = current?.sources ?? [];
-    const checked = await checkCitations(routed.result.text.trim(), sources, {
+    const numbered = numberByAppearance(routed.result.text.trim(), current?.sources ?? []);
+    const checked = await checkCitations(numbered.answer, numbered.sources, {
       threshold: c.citations.supportThreshold,
       embedder: this.deps.embedder,
       signal,
@@ -258,7 +259,7 @@ export class Answerer {
       model: routed.result.model ?? routed.provider.model,
       citations: notFound ? [] : checked.citations,
       claims: notFound ? [] : checked.claims,
-      removedCitations: checked.removedCitations,
+      removedCitations: [...new Set([...numbered.removed, ...checked.removedCitations])].sort((a, b) => a - b),
       usage: routed.result.usage,
       attempts: routed.attempts,
       firstTokenMs: firstTokenAt === null ? null : firstTokenAt - t0,

@@ -1,5 +1,5 @@
 import type { Embedder } from '../embed/types';
-import { cleanCitations, findMarkers, stripMarkers } from './markers';
+import { appearanceOrder, cleanCitations, findMarkers, renumberCitations, stripMarkers } from './markers';
 import { coverage, embeddingScore, termWeights } from './relevance';
 import { contentTokens, cosine, numbersIn, splitSentences } from './text';
 import type { Citation, Claim, Source } from './types';
@@ -67,6 +67,8 @@ export async function checkCitations(answer: string, sources: Source[], opts: Ch
   const claims: Claim[] = [];
   const perSource = new Map<number, { support: number; window: Window | undefined }>();
   const pending: { claim: Claim; tokens: string[]; plain: string; scored: Map<number, Scored> }[] = [];
+  // Per source, where the claims citing it were found word for word (null: some were not).
+  const quoted = new Map<number, [number, number][] | null>();
 
   for (const s of splitSentences(text)) {
     const nums = [...new Set(findMarkers(s.text).flatMap((m) => m.numbers))].filter((n) => byN.has(n));
@@ -79,7 +81,18 @@ export async function checkCitations(answer: string, sources: Source[], opts: Ch
     const weights = termWeights(tokens, pool);
     const claimNumbers = numbersIn(plain);
     const scored = new Map<number, Scored>();
-    for (const n of nums) scored.set(n, lexicalSupport(weights, claimNumbers, indexes.get(n) as SourceIndex));
+    for (const n of nums) {
+      // A sentence quoted from its source (extractive answers) is its own evidence and quote.
+      const at = tokens.length >= MIN_CLAIM_TOKENS ? findLoose((byN.get(n) as Source).text, plain) : undefined;
+      const spans = quoted.get(n) ?? [];
+      if (at) {
+        scored.set(n, { support: 1, window: mkWindow((byN.get(n) as Source).text.slice(at[0], at[1]), false) });
+        if (quoted.get(n) !== null) quoted.set(n, [...spans, at]);
+      } else {
+        scored.set(n, lexicalSupport(weights, claimNumbers, indexes.get(n) as SourceIndex));
+        quoted.set(n, null);
+      }
+    }
     pending.push({ claim, tokens, plain, scored });
   }
 
@@ -98,20 +111,63 @@ export async function checkCitations(answer: string, sources: Source[], opts: Ch
   const citations = order.map((n) => {
     const src = byN.get(n) as Source;
     const best = perSource.get(n);
+    const spans = quoted.get(n);
+    if (spans?.length) {
+      // The quote is exactly the text the citing sentences came from: from the first one's start
+      // to the last one's end (one sentence: that sentence).
+      const from = Math.min(...spans.map((x) => x[0]));
+      const to = Math.max(...spans.map((x) => x[1]));
+      const quote = to - from <= MAX_SPAN ? src.text.slice(from, to) : src.text.slice(spans[0][0], spans[0][1]);
+      return locate(src, quote, round(best?.support ?? 1));
+    }
     return locate(src, best?.window?.text ?? firstSentence(src.text), round(best?.support ?? 0));
   });
   return { answer: text, claims, citations, removedCitations: cleaned.removed };
 }
 
+/**
+ * Numbers an answer's citations in order of first appearance ([1], then [2], …) and the sources
+ * to match: markers naming a source that was not given are removed, the cited sources take the
+ * numbers of their first citation, the others follow in their own order. Applied to a prefix
+ * of a streamed answer it gives a prefix of the final text, so the stream can use it as is.
+ *
+ * @example
+ * numberByAppearance('A [3]. B [1].', sources).answer; // 'A [1]. B [2].' (source 3 is now 1)
+ */
+export function numberByAppearance(answer: string, sources: Source[]): { answer: string; sources: Source[]; removed: number[] } {
+  const given = new Set(sources.map((s) => s.n));
+  const cleaned = cleanCitations(answer, (n) => given.has(n));
+  const order = appearanceOrder(cleaned.text);
+  let next = order.size;
+  const renumbered = sources.map((s) => ({ ...s, n: order.get(s.n) ?? ++next }));
+  return { answer: renumberCitations(cleaned.text, order), sources: renumbered.sort((a, b) => a.n - b.n), removed: cleaned.removed };
+}
+
+// A quote spanning the sentences a source is cited for is kept below this length; past it, the
+// quote is the first of them.
+const MAX_SPAN = 1500;
+
+/**
+ * Where `needle` occurs in `hay`, with any run of white space matching any other (an answer
+ * quotes a sentence with its line breaks collapsed), as [start, end) in `hay`.
+ */
+export function findLoose(hay: string, needle: string): [number, number] | undefined {
+  const exact = hay.indexOf(needle);
+  if (exact >= 0 && needle) return [exact, exact + needle.length];
+  const words = needle.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return undefined;
+  const m = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+')).exec(hay);
+  return m ? [m.index, m.index + m[0].length] : undefined;
+}
+
+function mkWindow(t: string, pair: boolean): Window {
+  return { text: t, tokens: new Set(contentTokens(t)), numbers: new Set(numbersIn(t)), pair };
+}
+
 function indexSource(source: Source): SourceIndex {
   const sentences = splitSentences(source.text);
   const windows: Window[] = [];
-  const mk = (t: string, pair: boolean): Window => ({
-    text: t,
-    tokens: new Set(contentTokens(t)),
-    numbers: new Set(numbersIn(t)),
-    pair,
-  });
+  const mk = mkWindow;
   for (let i = 0; i < sentences.length; i++) {
     windows.push(mk(sentences[i].text, false));
     // Claims often merge two adjacent source sentences.

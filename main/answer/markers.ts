@@ -67,3 +67,26 @@ export function stripMarkers(text: string): string {
 export function citationStableEnd(raw: string): number {
   return holdBackFrom(raw, '[', ']', 24);
 }
+
+/**
+ * New numbers for the sources an answer cites, in order of first appearance: the first number
+ * cited becomes 1, the next new one 2, and so on. A prefix of a text gets a prefix of the full
+ * text's mapping, so streamed text can be renumbered as it arrives.
+ */
+export function appearanceOrder(text: string): Map<number, number> {
+  const order = new Map<number, number>();
+  for (const m of findMarkers(text)) for (const n of m.numbers) if (!order.has(n)) order.set(n, order.size + 1);
+  return order;
+}
+
+/**
+ * Rewrites the markers of a text with `map` (old number → new), each marker's numbers
+ * ascending: with `appearanceOrder(text)`, "A [3]. B [1, 3]." becomes "A [1]. B [1, 2].".
+ * Numbers the map lacks are kept as they are.
+ */
+export function renumberCitations(text: string, map: ReadonlyMap<number, number>): string {
+  return text.replace(MARKER, (_all, ws: string, inner: string) => {
+    const nums = [...new Set(parseMarker(inner).map((n) => map.get(n) ?? n))].sort((a, b) => a - b);
+    return `${ws}[${nums.join(', ')}]`;
+  });
+}

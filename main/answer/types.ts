@@ -140,7 +140,7 @@ export interface AnswerResult {
   answer: string;
   citations: Citation[];
   claims: Claim[];
-  /** 0..1, from retrieval relevance and citation support. */
+  /** 0..1, from retrieval relevance and citation support; 0 for "not found" (there is no answer to be sure of). */
   confidence: number;
   /** Retrieval found nothing relevant (or the model said the sources do not answer it). */
   notFound: boolean;

@@ -1,16 +1,14 @@
 import type { Claim } from './types';
 
 /**
- * How sure the answer is, 0..1. For an answer: mostly how well its sentences are supported by
- * what they cite (an uncited factual sentence counts as unsupported), partly how relevant the
- * best passage was. For "not found": how clearly nothing relevant came back.
+ * How sure the answer is, 0..1: mostly how well its sentences are supported by what they cite
+ * (an uncited factual sentence counts as unsupported), partly how relevant the best passage
+ * was. "Not found" gives no answer to be sure of: 0, and screens show no confidence for it
+ * (a high figure beside "not found" read as confidence in an answer).
  */
 export function confidence(input: { notFound: boolean; topRelevance: number; minRelevance: number; claims: Claim[] }): number {
-  const { notFound, topRelevance, minRelevance, claims } = input;
-  if (notFound) {
-    const closeness = minRelevance > 0 ? Math.min(1, topRelevance / minRelevance) : 0;
-    return round(1 - 0.5 * closeness);
-  }
+  const { notFound, topRelevance, claims } = input;
+  if (notFound) return 0;
   if (claims.length === 0) return round(0.2 * topRelevance);
   const mean = claims.reduce((s, c) => s + (c.status === 'uncited' ? 0 : c.support), 0) / claims.length;
   return round(0.3 * Math.min(1, topRelevance) + 0.7 * mean);

@@ -94,7 +94,8 @@ export async function runAsk(args: AskArgs, deps: AskDeps): Promise<number> {
     const weak = result.claims.filter((c) => c.status === 'unsupported').length;
     if (weak) out.write(`\nNote: ${weak} sentence${weak === 1 ? ' is' : 's are'} not well supported by the cited source.\n`);
     const by = result.provider === 'none' ? 'nothing relevant found' : `answered by ${result.provider}${result.model && result.model !== result.provider ? ` (${result.model})` : ''}`;
-    out.write(`\n(${by} · confidence ${result.confidence.toFixed(2)})\n`);
+    // "Not found" has no answer to be confident in: no figure beside it.
+    out.write(`\n(${by}${result.notFound ? '' : ` · confidence ${result.confidence.toFixed(2)}`})\n`);
     return 0;
   } catch (e) {
     const info = (e as { info?: { code: string; message: string; hint?: string } }).info;

@@ -17,8 +17,9 @@ function Turn({ turn }: { turn: ChatTurn }) {
         <AnswerText text={turn.answer} citations={turn.citations} />
         <SourceList citations={turn.citations} />
         <div className="answer-meta">
-          {turn.provider === 'none' ? 'No model used' : turn.provider === 'extractive' ? 'Quoted from the sources (no model)' : `${turn.provider}${turn.model && turn.model !== turn.provider ? ` · ${turn.model}` : ''}`} · confidence{' '}
-          {Math.round(turn.confidence * 100)}%
+          {turn.provider === 'none' ? 'No model used' : turn.provider === 'extractive' ? 'Quoted from the sources (no model)' : `${turn.provider}${turn.model && turn.model !== turn.provider ? ` · ${turn.model}` : ''}`}
+          {/* Confidence describes an answer; "not found" gives none, so none is shown. */}
+          {!turn.notFound && ` · confidence ${Math.round(turn.confidence * 100)}%`}
         </div>
       </div>
     </article>

@@ -41,7 +41,12 @@ describe('quarry ask (runAsk)', () => {
     const c = capture();
     const code = await runAsk({ question: 'Who painted the Mona Lisa?', provider: 'auto', json: true }, { answerer, out: c.out });
     expect(code).toBe(0);
-    expect(JSON.parse(c.text())).toMatchObject({ notFound: true, provider: 'none', citations: [] });
+    expect(JSON.parse(c.text())).toMatchObject({ notFound: true, provider: 'none', citations: [], confidence: 0 });
+    // In text, no confidence figure beside "nothing relevant found".
+    const t = capture();
+    await runAsk({ question: 'Who painted the Mona Lisa?', provider: 'auto', json: false }, { answerer, out: t.out });
+    expect(t.text()).toContain('(nothing relevant found)');
+    expect(t.text()).not.toContain('confidence');
   });
 
   it('bad input and unavailable providers fail with a code, a message and a hint', async () => {

@@ -70,7 +70,8 @@ describe('extractive answers through the Answerer', () => {
     expect(r.provider).toBe('none');
     expect(r.citations).toEqual([]);
     expect(r.answer).toMatch(/could not find/i);
-    expect(r.confidence).toBeGreaterThan(0.5);
+    // No answer was given, so there is nothing to be confident in.
+    expect(r.confidence).toBe(0);
   });
 
   it('passes collection and document filters to the search', async () => {

@@ -19,6 +19,14 @@ it('draws citation chips in the answer and lists the sources', () => {
   expect(html).toContain('confidence 82%');
 });
 
+it('shows no confidence beside "Not found in your documents"', () => {
+  const turn = { id: 't', question: 'Who won?', answer: 'I could not find this in your documents.', citations: [], claims: [], notFound: true, confidence: 0.82, provider: 'none', createdAt: '' };
+  const { html } = renderWith(<ChatView />, (s) => s.chat.setState({ current: { id: 'c', title: 'Q', createdAt: '', updatedAt: '', turns: [turn] } }));
+  expect(html).toContain('Not found in your documents');
+  expect(html).toContain('No model used');
+  expect(html).not.toContain('confidence');
+});
+
 it('offers Stop while an answer is being written, and explains itself when empty', () => {
   const pending = { askId: 'a', chatId: 'c', question: 'q?', text: 'Partial', citations: [], stage: 'writing' as const, sources: 3, error: undefined };
   expect(renderWith(<ChatView />, (s) => s.chat.setState({ pending })).html).toContain('data-testid="stop"');
