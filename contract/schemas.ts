@@ -35,6 +35,21 @@ export const DocumentInfo = z.object({
 });
 export type DocumentInfo = z.infer<typeof DocumentInfo>;
 
+/**
+ * Warnings without repeats (same page, code and message), in their first order. The engine
+ * stores them so; the library view applies it to libraries written before it did.
+ */
+export function uniqueWarnings<W extends { page?: number; code: string; message: string }>(warnings: W[]): W[] {
+  if (warnings.length < 2) return warnings;
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.page ?? ''}\0${w.code}\0${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export const SearchFilters = z.object({
   collection: z.string().optional(),
   /** A document id, or a file name with or without extension. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { uniqueWarnings } from '../../contract';
 import { chunkDocument } from '../chunk/chunker';
 import type { EmbedBatcher } from '../embed/batcher';
 import type { Embedder } from '../embed/types';
@@ -79,17 +80,6 @@ async function statOrFail(file: string) {
     }
     throw new QuarryError('READ_FAILED', `Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-}
-
-/** Warnings without repeats (same page, code and message), in their first order. */
-export function uniqueWarnings<W extends { page?: number; code: string; message: string }>(warnings: W[]): W[] {
-  const seen = new Set<string>();
-  return warnings.filter((w) => {
-    const key = `${w.page ?? ''}\0${w.code}\0${w.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /**

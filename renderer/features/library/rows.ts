@@ -1,4 +1,5 @@
 import type { DocumentInfo, ErrorInfo, FileFormat, JobInfo } from '../../../contract';
+import { uniqueWarnings } from '../../../contract';
 import { fileEta, fileFraction, isWaitingToEmbed, type FileProgress } from './progress';
 
 export type RowStatus = 'queued' | 'processing' | 'ready' | 'failed' | 'cancelled';
@@ -41,18 +42,6 @@ export interface RowProgress {
   /** In the embed stage with nothing embedded yet, behind other files' texts. */
   waiting?: boolean;
   chunksAhead?: number;
-}
-
-/** Warnings without repeats (same page, code and message), in their first order. */
-export function uniqueWarnings(warnings: DocWarning[]): DocWarning[] {
-  if (warnings.length < 2) return warnings;
-  const seen = new Set<string>();
-  return warnings.filter((w) => {
-    const key = `${w.page ?? ''}\0${w.code}\0${w.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** A running file's progress as its row shows it. */

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { uniqueWarnings } from '../../../main/jobs/pipeline';
+import { uniqueWarnings } from '../../../contract';
 
 const bad = (page: number) => ({ page, code: 'PDF_MALFORMED', message: `Page ${page} could not be read: Bad encoding in flate stream` });
 
