@@ -10,6 +10,9 @@ export type FileFormat = z.infer<typeof FileFormat>;
 export const DocStatus = z.enum(['queued', 'processing', 'ready', 'failed']);
 export type DocStatus = z.infer<typeof DocStatus>;
 
+/** File extensions Quarry reads (lower case, no dot): what a folder walk or upload picks up. */
+export const SUPPORTED_EXTENSIONS: readonly string[] = ['pdf', 'docx', 'txt', 'text', 'md', 'markdown', 'html', 'htm'];
+
 /** A document in the library, as the UI and `quarry docs --json` see it. */
 export const DocumentInfo = z.object({
   docId: z.string(),

@@ -14,8 +14,8 @@ export { extractPdf, extractPdfParallel, PARALLEL_MIN_PAGES } from './pdf';
 export { sniffFormat } from './sniff';
 export type { ExtractedDocument, ExtractOptions } from './types';
 
-/** File extensions a folder walk should pick up (lower case, no dot). */
-export const SUPPORTED_EXTENSIONS: readonly string[] = ['pdf', 'docx', 'txt', 'text', 'md', 'markdown', 'html', 'htm'];
+/** File extensions a folder walk should pick up (lower case, no dot); the contract's list. */
+export { SUPPORTED_EXTENSIONS } from '../../contract';
 
 /** The code for "this file of that format is broken". */
 function malformedCode(format: FileFormat | undefined): ErrorCode {

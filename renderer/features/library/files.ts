@@ -1,3 +1,4 @@
+import { SUPPORTED_EXTENSIONS } from '../../../contract';
 import type { PickedFile } from '../../api/client';
 
 /** The subset of the File and Directory Entries API that a drop needs. */
@@ -68,4 +69,33 @@ export function filesFromInput(list: FileList | null): PickedFile[] {
 /** Whether a drag carries files (and not, say, selected text). */
 export function dragHasFiles(dt: DataTransfer | null): boolean {
   return Boolean(dt && Array.from(dt.types).includes('Files'));
+}
+
+/**
+ * Drops files of types Quarry does not read when they came from a folder (a picked or dropped
+ * folder's spreadsheets, images, archives): a folder is "my documents", not a list of files
+ * to try one by one, and each would otherwise become a red failure row. Files chosen one by one
+ * are all kept: the engine names what an unsupported one is.
+ */
+export function skipUnsupportedInFolders(files: PickedFile[]): { files: PickedFile[]; skipped: { ext: string; count: number }[] } {
+  const supported = new Set(SUPPORTED_EXTENSIONS);
+  const skipped = new Map<string, number>();
+  const kept = files.filter((f) => {
+    if (!f.relativePath?.includes('/')) return true;
+    const name = f.relativePath.split('/').pop() ?? f.file.name;
+    const dot = name.lastIndexOf('.');
+    const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+    if (supported.has(ext)) return true;
+    skipped.set(ext, (skipped.get(ext) ?? 0) + 1);
+    return false;
+  });
+  return { files: kept, skipped: [...skipped].map(([ext, count]) => ({ ext, count })).sort((a, b) => b.count - a.count || a.ext.localeCompare(b.ext)) };
+}
+
+/** "Skipped 7 files Quarry does not read (.xlsx ×5, .epub, no extension)." */
+export function skippedMessage(skipped: { ext: string; count: number }[]): string {
+  const total = skipped.reduce((n, s) => n + s.count, 0);
+  const kinds = skipped.slice(0, 4).map((s) => `${s.ext ? `.${s.ext}` : 'no extension'}${s.count > 1 ? ` ×${s.count}` : ''}`);
+  const more = skipped.length > 4 ? `, ${skipped.length - 4} more types` : '';
+  return `Skipped ${total} file${total === 1 ? '' : 's'} Quarry does not read (${kinds.join(', ')}${more}).`;
 }

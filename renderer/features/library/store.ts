@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DocumentInfo, ErrorInfo, IngestProgress, JobInfo } from '../../../contract';
 import { errorInfo, type PickedFile, type QuarryClient } from '../../api/client';
+import { skippedMessage, skipUnsupportedInFolders } from './files';
 import { foldProgress, syncWithJobs, type FileProgress } from './progress';
 import type { SortKey } from './rows';
 
@@ -149,7 +150,9 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         }
       },
       refreshJobs: () => guard(loadJobs),
-      addFiles: async (files) => {
+      addFiles: async (picked) => {
+        const { files, skipped } = skipUnsupportedInFolders(picked);
+        if (skipped.length) deps.onInfo?.(skippedMessage(skipped));
         if (!files.length) return;
         set({ uploading: { done: 0, total: files.length } });
         await guard(async () => {

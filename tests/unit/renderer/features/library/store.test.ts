@@ -125,6 +125,26 @@ describe('library store', () => {
     expect(store.getState().uploading).toBeUndefined();
   });
 
+  it('skips files of types it does not read when they come from a folder, and says so', async () => {
+    const client = new FakeClient();
+    client.handlers['library.documents'] = () => ({ documents: [] });
+    client.handlers['jobs.list'] = () => ({ jobs: [], progress: progress({ stage: 'done', filesTotal: 0 }) });
+    const infos: string[] = [];
+    const store = createLibraryStore({ client, onError: () => undefined, onInfo: (t) => infos.push(t), now: () => 5000, coalesceMs: 100 });
+    const f = (relativePath: string | undefined, name = relativePath?.split('/').pop() ?? 'x') => ({ file: new File(['x'], name), relativePath });
+    await store.getState().addFiles([
+      f('docs/a.pdf'), f('docs/sub/b.DOCX'), f('docs/sheet.xlsx'), f('docs/sub/t.xlsx'), f('docs/book.epub'), f('docs/README'),
+      // Chosen one by one (no folder): kept, and the engine says what it is.
+      f(undefined, 'loose.xlsx'), f('dropped.rtf'),
+    ]);
+    expect(client.uploads).toEqual([{ names: ['a.pdf', 'b.DOCX', 'loose.xlsx', 'dropped.rtf'], collection: 'default' }]);
+    expect(infos[0]).toBe('Skipped 4 files Quarry does not read (.xlsx ×2, no extension, .epub).');
+    // A folder with nothing readable uploads nothing.
+    await store.getState().addFiles([f('pics/a.png')]);
+    expect(client.uploads).toHaveLength(1);
+    expect(infos.at(-1)).toBe('Skipped 1 file Quarry does not read (.png).');
+  });
+
   it('passes a password to reindex and reports a wrong one', async () => {
     const { store, client, errors } = setup();
     client.handlers['library.reindex'] = (input) => {
