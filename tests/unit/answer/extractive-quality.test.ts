@@ -4,8 +4,9 @@ import { checkCitations, numberByAppearance } from '../../../main/answer/citatio
 import { appearanceOrder, findMarkers, renumberCitations, stripMarkers } from '../../../main/answer/markers';
 import { citeSentence, isProse, MIN_COVERAGE, MIN_RELATIVE, selectEvidence } from '../../../main/answer/providers/extractive';
 import { splitSentences } from '../../../main/answer/text';
-import type { AnswerProvider, AnswerResult, GenerateRequest, Source } from '../../../main/answer/types';
+import type { AnswerProvider, AnswerResult, GenerateRequest } from '../../../main/answer/types';
 import { memorySearch, type Passage } from './helpers/memory-search';
+import { source } from './helpers/source';
 
 /**
  * Passages as they come out of a real PDF (docling__redp5110_sampled.pdf, page 13): a numbered
@@ -87,18 +88,6 @@ function expectAppearanceOrder(text: string): void {
   const seen: number[] = [];
   for (const m of findMarkers(text)) for (const n of m.numbers) if (!seen.includes(n)) seen.push(n);
   expect(seen).toEqual(seen.map((_n, i) => i + 1));
-}
-
-function source(n: number, text: string, relevance = 0.5): Source {
-  return {
-    n,
-    text,
-    relevance,
-    result: {
-      chunkId: `c${n}`, docId: `d${n}`, docName: `doc${n}.pdf`, path: `/d${n}.pdf`, page: 1, pageEnd: 1, start: 0,
-      end: text.length, headingPath: [], sectionId: `d${n}:s${n}`, score: 1, text, snippet: '', highlights: [], retrievers: ['text'],
-    },
-  };
 }
 
 /** A provider that writes a fixed answer, streamed in small pieces (in the extractive slot: always configured). */

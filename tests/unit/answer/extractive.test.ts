@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Answerer } from '../../../main/answer/answerer';
 import { citeSentence, selectEvidence } from '../../../main/answer/providers/extractive';
-import type { Source } from '../../../main/answer/types';
 import { LIBRARY } from './fixtures';
 import { memorySearch } from './helpers/memory-search';
-
-function source(n: number, text: string, relevance = 0.5): Source {
-  return {
-    n,
-    text,
-    relevance,
-    result: {
-      chunkId: `c${n}`, docId: `d${n}`, docName: `doc${n}.pdf`, path: `/d${n}.pdf`, page: 1, pageEnd: 1, start: 0,
-      end: text.length, headingPath: [], sectionId: `d${n}:s0`, score: 1, text, snippet: '', highlights: [], retrievers: ['text'],
-    },
-  };
-}
+import { source } from './helpers/source';
 
 describe('selectEvidence', () => {
   it('picks the sentences that answer the question, not the first ones', async () => {
