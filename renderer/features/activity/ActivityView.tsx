@@ -76,12 +76,7 @@ export function ActivityView() {
     () => GROUPS.map((g) => ({ ...g, jobs: jobs.filter((j) => groupOf(j, standings.get(j.jobId)) === g.key).slice(0, g.key === 'finished' ? 200 : undefined) })),
     [jobs, standings],
   );
-  const docIds = useMemo(() => new Set(documents.map((d) => d.docId)), [documents]);
-  const unlock = (j: JobInfo, password: string): void => {
-    // As the Library does: a listed document is indexed again, a file without one retried.
-    if (j.docId && docIds.has(j.docId)) void library.getState().reindex(j.docId, password);
-    else void library.getState().retry(j.jobId, password);
-  };
+  const unlock = (j: JobInfo, password: string): void => void library.getState().runAgain(j, password);
   const now = Date.now();
   return (
     <section className="view" aria-labelledby="activity-title">

@@ -73,8 +73,7 @@ export function LibraryView() {
         if (row.docId) openSource({ docId: row.docId, docName: row.name, page: 1, pageEnd: 1, start: 0, end: 0 });
         break;
       case 'retry':
-        if (row.docId) void lib.reindex(row.docId);
-        else if (row.jobId) void lib.retry(row.jobId);
+        void lib.runAgain(row);
         break;
       case 'reindex':
         if (row.docId) void lib.reindex(row.docId);
@@ -190,9 +189,7 @@ export function LibraryView() {
           type="password"
           submitLabel="Unlock and index"
           onSubmit={(pw) => {
-            const { row } = pending;
-            if (row.docId) void library.getState().reindex(row.docId, pw);
-            else if (row.jobId) void library.getState().retry(row.jobId, pw);
+            void library.getState().runAgain(pending.row, pw);
           }}
           onClose={() => setPending(undefined)}
         />

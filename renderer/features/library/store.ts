@@ -36,6 +36,11 @@ export interface LibraryState {
   restore(docId: string): Promise<boolean>;
   reindex(docId: string, password?: string): Promise<void>;
   retry(jobId: string, password?: string): Promise<void>;
+  /**
+   * Reads a file again, with a password if given: a document in the library is re-indexed, a
+   * file that never became one (it failed or was cancelled before) has its job retried.
+   */
+  runAgain(target: { docId?: string; jobId?: string }, password?: string): Promise<void>;
   cancel(jobId: string): Promise<void>;
   setTags(docId: string, tags: string[]): Promise<void>;
   dismiss(jobIds: string[]): void;
@@ -198,6 +203,10 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
       reindex: async (docId, password) => {
         await guard(() => client.call('library.reindex', password ? { docId, password } : { docId }));
         await get().refresh();
+      },
+      runAgain: async ({ docId, jobId }, password) => {
+        if (docId && get().documents.some((d) => d.docId === docId)) await get().reindex(docId, password);
+        else if (jobId) await get().retry(jobId, password);
       },
       retry: async (jobId, password) => {
         await guard(() => client.call('jobs.retry', password ? { jobId, password } : { jobId }));
