@@ -167,3 +167,72 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
+
+// The small words a name or title may hold ("Bank of England", "The Lord of the Rings").
+const NAME_JOINERS = new Set('of the and de da del van von der den la le du y for &'.split(' '));
+
+/** A name or title a question mentions, as content tokens. */
+export interface NamedPhrase {
+  tokens: string[];
+  /**
+   * Written as a title: quoted, or led by a capitalised article mid-sentence ("Who wrote The
+   * Buried Moon?"). A capitalised scientific term ("West Nile virus") is a name, not a title.
+   */
+  title: boolean;
+}
+
+/**
+ * The names and titles a question mentions: quoted phrases, and runs of two or more capitalised
+ * words ("The Buried Moon", "Bank of England"). A run holds at least one word in title case (not
+ * only codes such as "ND3 and ND6"), stops at punctuation, and never starts with the question's
+ * first word, which is capitalised anyway. A question written all in capitals or title case
+ * names nothing by capitals (its runs cover most of it).
+ *
+ * @example
+ * namedPhrases('Who wrote The Buried Moon?'); // [{ tokens: ['buri', 'moon'], title: true }]
+ */
+export function namedPhrases(question: string): NamedPhrase[] {
+  const text = question.normalize('NFKC');
+  const out: NamedPhrase[] = [];
+  for (const m of text.matchAll(/["“«]([^"”»]{3,200})["”»]/gu)) {
+    const tokens = contentTokens(m[1]);
+    if (tokens.length >= 2) out.push({ tokens, title: true });
+  }
+  const words = [...text.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*|&/gu)].map((m) => ({ w: m[0], start: m.index, end: m.index + m[0].length }));
+  const capital = (w: string): boolean => /^\p{Lu}/u.test(w);
+  const titleCase = (w: string): boolean => /^\p{Lu}\p{Ll}/u.test(w);
+  const runs: string[][] = [];
+  let run: string[] = [];
+  let covered = 0;
+  const close = (): void => {
+    while (run.length && NAME_JOINERS.has(run[run.length - 1].toLowerCase())) run.pop();
+    if (run.filter(capital).length >= 2 && run.some(titleCase)) {
+      runs.push(run);
+      covered += run.length;
+    }
+    run = [];
+  };
+  words.forEach(({ w, start }, i) => {
+    // Anything but one space between two words (a comma, a bracket, a slash) ends a name.
+    if (run.length && !/^ $/.test(text.slice(words[i - 1].end, start))) close();
+    if (i > 0 && capital(w)) run.push(w);
+    else if (run.length && NAME_JOINERS.has(w.toLowerCase()) && capital(words[i + 1]?.w ?? '')) run.push(w);
+    else close();
+  });
+  close();
+  if (words.length === 0 || covered / words.length > 0.75) return out;
+  for (const r of runs) {
+    const tokens = contentTokens(r.join(' '));
+    if (tokens.length >= 2) out.push({ tokens, title: /^(?:The|A|An)$/.test(r[0]) });
+  }
+  return out;
+}
+
+/** Whether `tokens` holds `run` as consecutive tokens. */
+export function containsRun(tokens: readonly string[], run: readonly string[]): boolean {
+  outer: for (let i = 0; i + run.length <= tokens.length; i++) {
+    for (let j = 0; j < run.length; j++) if (tokens[i + j] !== run[j]) continue outer;
+    return true;
+  }
+  return false;
+}

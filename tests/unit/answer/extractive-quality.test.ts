@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Answerer } from '../../../main/answer/answerer';
 import { checkCitations, numberByAppearance } from '../../../main/answer/citations';
 import { appearanceOrder, findMarkers, renumberCitations, stripMarkers } from '../../../main/answer/markers';
-import { citeSentence, isProse, MIN_COVERAGE, MIN_RELATIVE, selectEvidence } from '../../../main/answer/providers/extractive';
+import { citeSentence, isByline, isProse, MIN_COVERAGE, MIN_RELATIVE, selectEvidence } from '../../../main/answer/providers/extractive';
 import { splitSentences } from '../../../main/answer/text';
 import type { AnswerProvider, AnswerResult, GenerateRequest } from '../../../main/answer/types';
 import { memorySearch, type Passage } from './helpers/memory-search';
@@ -72,13 +72,17 @@ const MOON: Passage[] = [
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-/** Every cited sentence is, word for word, in the quote shown for each source it cites. */
+/**
+ * Every cited sentence is, word for word, in the quote shown for each source it cites (a byline,
+ * which the source leaves unpunctuated, ends the answer's sentence with a period of its own).
+ */
 function expectQuotesMatchClaims(r: AnswerResult): void {
   const byN = new Map(r.citations.map((c) => [c.n, c]));
   for (const claim of r.claims) {
     for (const n of claim.citations) {
       const quote = collapse(byN.get(n)?.quote ?? '');
-      expect(quote).toContain(collapse(stripMarkers(claim.text)));
+      const text = collapse(stripMarkers(claim.text));
+      expect(quote).toContain(quote.endsWith(text.slice(0, -1)) ? text.slice(0, -1) : text);
     }
   }
 }
@@ -254,5 +258,51 @@ describe('confidence describes the answer given', () => {
     const r = await new Answerer({}, memorySearch(MASKING)).answer({ question: 'Who won the 1998 football world cup final?' });
     expect(r.notFound).toBe(true);
     expect(r.confidence).toBe(0);
+  });
+});
+
+/** The fairy tale's title page as the PDF gives it: the title line names the author, unpunctuated. */
+const MOON_WITH_TITLE: Passage[] = [
+  ...MOON,
+  {
+    docName: 'pdkids.pdf',
+    page: 1,
+    text:
+      'PD KIDS\n\nPublic domain texts for young people.\n\nThe Buried Moon - An English Fairy Tale by Edmund Dulac\n\n' +
+      "In my old Granny's days, long, long ago, Carland was just a collection of bogs, and the Moon shone over them.",
+  },
+];
+
+describe('names in the question, and bylines', () => {
+  it('"Who wrote …?" is answered from the title line that names the author, cited to its page', async () => {
+    const r = await new Answerer({}, memorySearch(MOON_WITH_TITLE)).answer({ question: 'Who wrote The Buried Moon?' });
+    expect(r.notFound).toBe(false);
+    expect(r.answer).toContain('The Buried Moon - An English Fairy Tale by Edmund Dulac [1].');
+    expect(r.citations[0]).toMatchObject({ docName: 'pdkids.pdf', page: 1 });
+    expect(r.answer).not.toContain('Tevinter');
+    expectQuotesMatchClaims(r);
+    expect(r.claims.every((c) => c.status === 'supported')).toBe(true);
+  });
+
+  it('a document that never mentions the named title does not answer for it, though it shares the words', async () => {
+    const r = await new Answerer({}, memorySearch(MOON_WITH_TITLE)).answer({ question: 'What happened to the Moon in The Buried Moon?' });
+    expect(r.answer).toContain('buried deep in the bog');
+    expect(r.answer).not.toContain('Tevinter');
+    expect(r.citations.every((c) => c.docName === 'pdkids.pdf')).toBe(true);
+  });
+
+  it('the same passages answer for a name the game guide does hold', async () => {
+    const r = await new Answerer({}, memorySearch(MOON_WITH_TITLE)).answer({ question: 'Why did Tevinter fight alongside the Moon Men?' });
+    expect(r.answer).toContain('Tevinter');
+    expect(r.citations.some((c) => c.docName === 'DA-619p.pdf')).toBe(true);
+  });
+
+  it('a byline is quoted only for who wrote something, or when it holds the words asked for', () => {
+    expect(isByline('The Buried Moon - An English Fairy Tale by Edmund Dulac')).toBe(true);
+    expect(isByline('Notes on the Tides, by J. R. van der Berg')).toBe(true);
+    expect(isByline('Figure 3 by region')).toBe(false);
+    expect(isByline('Sales by Region')).toBe(false);
+    expect(isByline('Revenue 2023 2024 by Q1 Q2')).toBe(false);
+    expect(isByline('The Buried Moon by Edmund Dulac.\nAnother line')).toBe(false);
   });
 });

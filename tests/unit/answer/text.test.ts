@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentTokens, numbersIn, splitSentences, stem } from '../../../main/answer/text';
+import { containsRun, contentTokens, namedPhrases, numbersIn, splitSentences, stem } from '../../../main/answer/text';
 import { SseParser } from '../../../main/answer/providers/sse';
 import { IncrementalText } from '../../../main/answer/stream';
 import { cleanCitations, citationStableEnd } from '../../../main/answer/markers';
@@ -58,5 +58,31 @@ describe('IncrementalText', () => {
     const shown = pieces.map((p) => s.push(p)).join('') + s.flush();
     expect(shown).toBe('It works and helps [1]. Done [2].');
     expect(shown).toBe(s.text);
+  });
+});
+
+describe('namedPhrases', () => {
+  it('finds titles and names by their capitals, and quoted phrases', () => {
+    expect(namedPhrases('Who wrote The Buried Moon?')).toEqual([{ tokens: ['buri', 'moon'], title: true }]);
+    expect(namedPhrases('What did the Bank of England say about rates?')).toEqual([{ tokens: ['bank', 'england'], title: false }]);
+    expect(namedPhrases('Where does "the pump manual" mention seals?')).toEqual([{ tokens: ['pump', 'manual'], title: true }]);
+  });
+
+  it('names nothing by capitals in a question written in capitals or title case, or by codes alone', () => {
+    expect(namedPhrases('WHO WROTE THE BURIED MOON')).toEqual([]);
+    expect(namedPhrases('Who Wrote The Buried Moon')).toEqual([]);
+    expect(namedPhrases('Blocking ND3 and ND6 leads to loss.')).toEqual([]);
+    expect(namedPhrases('What is E-4012?')).toEqual([]);
+  });
+
+  it('does not start a name at the first word, and stops one at punctuation or a word like "in"', () => {
+    expect(namedPhrases('Activation of PPM1D suppresses p53.')).toEqual([]);
+    expect(namedPhrases('NF2 (Merlin) acts on YAP.')).toEqual([]);
+    expect(namedPhrases('What happened to the Moon in The Buried Moon?')).toEqual([{ tokens: ['buri', 'moon'], title: true }]);
+  });
+
+  it('containsRun matches consecutive tokens only', () => {
+    expect(containsRun(['the', 'buri', 'moon'], ['buri', 'moon'])).toBe(true);
+    expect(containsRun(['moon', 'buri'], ['buri', 'moon'])).toBe(false);
   });
 });

@@ -48,7 +48,8 @@ export function memorySearch(passages: Passage[], sections: Record<string, strin
           const start = p.start ?? 0;
           return {
             chunkId: `d${i}:0`,
-            docId: `d${i}`,
+            // Passages of one file are one document, as in the library.
+            docId: `doc:${p.docName}`,
             docName: p.docName,
             path: `/library/${p.docName}`,
             page: p.page ?? 1,
