@@ -91,7 +91,14 @@ export class HttpClient implements QuarryClient {
       try {
         const res = await this.fetchImpl(`${this.base}/api/upload?collection=${encodeURIComponent(collection)}`, {
           method: 'POST',
-          headers: { ...this.auth, 'X-File-Name': encodeURIComponent(relativePath?.split('/').pop() || file.name), 'Content-Type': 'application/octet-stream' },
+          headers: {
+            ...this.auth,
+            'X-File-Name': encodeURIComponent(relativePath?.split('/').pop() || file.name),
+            // Where the file sits in a dropped folder: the server keeps it, so the same file added
+            // again is recognised (unchanged, or replaced when edited), not added twice.
+            ...(relativePath ? { 'X-File-Path': encodeURIComponent(relativePath) } : {}),
+            'Content-Type': 'application/octet-stream',
+          },
           body: file,
         });
         const accepted = (await this.read(res)) as IngestAccepted;

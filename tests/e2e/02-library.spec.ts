@@ -109,6 +109,22 @@ test('dark theme and a narrow window still look right', async ({ app }) => {
   await app.getByRole('radio', { name: 'Light' }).click();
 });
 
+test('adding a file that is already in the library again adds no copy', async ({ app, served }) => {
+  await expect(row(app, 'docling__multi_page.pdf')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  const api = async <T>(method: string): Promise<T> =>
+    (await (await fetch(`${served.url}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${served.token}` } })).json()) as T;
+  type Jobs = { jobs: { jobId: string; path: string; state: string; unchanged?: boolean }[] };
+  const before = new Set((await api<Jobs>('jobs.list')).jobs.map((j) => j.jobId));
+  await addFiles(app, [MULTI]);
+  // The upload's job runs to its end: it found the file unchanged.
+  await expect
+    .poll(async () => (await api<Jobs>('jobs.list')).jobs.filter((j) => !before.has(j.jobId)).map((j) => [j.state, j.unchanged ?? false]), { timeout: 30_000 })
+    .toEqual([['done', true]]);
+  type Docs = { documents: { name: string }[] };
+  expect((await api<Docs>('library.documents')).documents.filter((d) => d.name === 'docling__multi_page.pdf')).toHaveLength(1);
+  await expect(row(app, 'docling__multi_page.pdf')).toHaveCount(1);
+});
+
 test('removing a document can be undone from the toast', async ({ app }) => {
   const r = row(app, 'docling__multi_page.pdf');
   await expect(r).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });

@@ -274,6 +274,31 @@ describe('POST /api/upload', () => {
     expect((await readFile(saved)).equals(body)).toBe(true);
   });
 
+  it('puts the same file, added again to the same collection, on the same path (so it is not a second document)', async () => {
+    const upload = async (name: string, collection: string, body: string, relative?: string): Promise<string> => {
+      const res = await fetch(`${server.url}/api/upload?collection=${encodeURIComponent(collection)}`, {
+        method: 'POST',
+        headers: { ...auth, 'X-File-Name': encodeURIComponent(name), ...(relative ? { 'X-File-Path': encodeURIComponent(relative) } : {}) },
+        body,
+      });
+      expect(res.status).toBe(200);
+      return (engine.calls.filter((c) => c.method === 'library.ingest').at(-1)?.input as { paths: string[] }).paths[0]!;
+    };
+    const first = await upload('notes.txt', 'papers', 'first version');
+    const again = await upload('notes.txt', 'papers', 'edited version');
+    expect(again).toBe(first);
+    // The edited upload replaced the file whole; no temporary file is left beside it.
+    expect(await readFile(again, 'utf8')).toBe('edited version');
+    expect((await readdir(inbox)).filter((n) => n.endsWith('.part'))).toEqual([]);
+    // Another collection keeps its own copy.
+    expect(await upload('notes.txt', 'other', 'first version')).not.toBe(first);
+    // A dropped folder's structure is kept, and can't climb out of the collection's folder.
+    const nested = await upload('q3.txt', 'papers', 'q3', 'reports/2024/q3.txt');
+    expect(path.relative(path.dirname(first), nested)).toBe(path.join('reports', '2024', 'q3.txt'));
+    const climbing = await upload('x.txt', 'papers', 'x', '../../../etc/x.txt');
+    expect(path.relative(path.dirname(first), climbing)).toBe(path.join('etc', 'x.txt'));
+  });
+
   it('refuses an upload over the limit without keeping a partial file', async () => {
     const before = await readdir(inbox);
     const res = await fetch(`${server.url}/api/upload`, {

@@ -5,7 +5,7 @@ import { formatEvent } from '../../../main/server/events';
 import { parseRange } from '../../../main/server/files';
 import { formatBytes, statusFor } from '../../../main/server/http-util';
 import { resolveInside } from '../../../main/server/static';
-import { safeFileName } from '../../../main/server/upload';
+import { safeFileName, uploadPath } from '../../../main/server/upload';
 import { parseInput } from '../../../main/server/api-routes';
 import { QuarryError } from '../../../main/util/errors';
 
@@ -36,6 +36,22 @@ describe('parseRange', () => {
     expect(parseRange('bytes=9-3', 100)).toBe('invalid');
     expect(parseRange('bytes=0-1,5-6', 100)).toBe('invalid');
     expect(parseRange('items=0-1', 100)).toBe('invalid');
+  });
+});
+
+describe('uploadPath', () => {
+  it('gives the same file in the same collection the same place, and each collection its own folder', () => {
+    const a = uploadPath('/inbox', 'papers', 'report.pdf');
+    expect(uploadPath('/inbox', 'papers', 'report.pdf')).toBe(a);
+    expect(path.dirname(a)).toMatch(/^\/inbox\/c-[0-9a-f]{16}$/);
+    expect(path.dirname(uploadPath('/inbox', 'Papers', 'report.pdf'))).not.toBe(path.dirname(a));
+  });
+  it('keeps a folder structure, safely, at most 8 folders deep', () => {
+    const base = path.dirname(uploadPath('/inbox', 'c', 'x'));
+    expect(path.relative(base, uploadPath('/inbox', 'c', 'a/b/../c.pdf'))).toBe('a/b/c.pdf');
+    expect(path.relative(base, uploadPath('/inbox', 'c', '..\\..\\win.pdf'))).toBe('win.pdf');
+    expect(path.relative(base, uploadPath('/inbox', 'c', `${'d/'.repeat(12)}deep.pdf`)).split('/')).toHaveLength(9);
+    expect(path.relative(base, uploadPath('/inbox', 'c', '.git/config'))).toBe('git/config');
   });
 });
 
