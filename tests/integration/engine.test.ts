@@ -141,7 +141,11 @@ describe('engine: ingest and search the generated sample library', () => {
       const { documents } = await engine.handlers['library.documents']({});
       const warningsOf = (name: string): string[] => (documents.find((d) => d.name === name)?.warnings ?? []).filter((w) => w.code === 'NO_TEXT').map((w) => w.message);
       expect(warningsOf('empty.docx')).toEqual(['The file contains no extractable text.']);
-      expect(warningsOf('docling__ocr_test.pdf')).toEqual(['No text layer on 1 page(s): the document is scanned and needs OCR.']);
+      expect(warningsOf('docling__ocr_test.pdf')).toEqual([
+        'No text layer on its page: it is a scan, and Quarry cannot read scans yet. Run OCR on it (for example with ocrmypdf), then add it again.',
+      ]);
+      // One warning, not the extractor's "1 of 1 pages have no text layer" beside it.
+      expect(documents.find((d) => d.name === 'docling__ocr_test.pdf')?.warnings).toHaveLength(1);
     });
   });
 
