@@ -56,10 +56,11 @@ export function analyzeQuery(query: string): AnalyzedQuery {
     if (phrase) units.push({ text: phrase, kind: 'quoted' });
   }
   const unquoted = query.replace(QUOTED, ' ');
-  const allCaps = unquoted === unquoted.toUpperCase();
+  // A query in capitals is shouted, not a list of acronyms, unless it is one word ("QSL").
+  const allCaps = unquoted === unquoted.toUpperCase() && unquoted.trim().split(/\s+/).filter((w) => /\p{L}/u.test(w)).length > 1;
   let contentWords = 0;
   for (const raw of unquoted.split(/\s+/)) {
-    const token = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    const token = trimToken(raw);
     if (!token) continue;
     if (!STOP.has(token.toLowerCase())) contentWords++;
     const kind = unitKind(token);
@@ -71,7 +72,48 @@ export function analyzeQuery(query: string): AnalyzedQuery {
   return { text, exact: units.map((u) => u.text), units, strict };
 }
 
+/**
+ * A typed word without the punctuation around it, except closing brackets its own opening ones
+ * need: "586(b)" and "58.6(a)(3)," stay "586(b)" and "58.6(a)(3)", "(E-4012)" becomes "E-4012".
+ */
+export function trimToken(raw: string): string {
+  const lead = /^[^\p{L}\p{N}]*/u.exec(raw)![0].length;
+  const body = raw.slice(lead).replace(/[^\p{L}\p{N}]+$/u, '');
+  if (!body) return '';
+  let open = 0;
+  for (const ch of body) {
+    if (ch === '(' || ch === '[') open++;
+    else if ((ch === ')' || ch === ']') && open > 0) open--;
+  }
+  let out = body;
+  for (const ch of raw.slice(lead + body.length)) {
+    if (open === 0 || (ch !== ')' && ch !== ']')) break;
+    out += ch;
+    open--;
+  }
+  return out;
+}
+
 const DASHES = '-‐‑‒–—';
+
+/** Letters then digits, or digits then letters, with nothing between them ("PX77", "7A"). */
+const LETTER_DIGIT = /(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+
+/**
+ * The ways a code is written in documents that its exact pattern accepts too: "PX77" also as
+ * "PX-77", and "PX-77" also as "PX77". The store's full-text index splits "PX-77" into two
+ * tokens and keeps "PX77" as one, so exact candidates are looked up in both forms.
+ *
+ * @example
+ * codeForms('PX77'); // ['PX77', 'PX 77']
+ */
+export function codeForms(unit: string): string[] {
+  if (/\s/.test(unit) || !(/\p{L}/u.test(unit) && /\p{N}/u.test(unit))) return [unit];
+  const parts = unit.split(new RegExp(`[${DASHES}]|${LETTER_DIGIT.source}`, 'u')).filter(Boolean);
+  if (parts.length < 2) return [unit];
+  const forms = [parts.join(''), parts.join(' ')];
+  return [...new Set([unit, ...forms])];
+}
 
 /** Characters PDFs extract in another form than people type: Thai and Lao SARA AM split in two. */
 const VARIANTS: Record<string, string> = { '\u0e33': '(?:\u0e33|\u0e4d\u0e32)', '\u0eb3': '(?:\u0eb3|\u0ecd\u0eb2)' };
@@ -141,6 +183,12 @@ export class ExactPattern {
   }
 }
 
+/** True between a letter and a digit, either way round. */
+function isLetterDigitEdge(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  return (/\p{L}/u.test(a) && /\p{N}/u.test(b)) || (/\p{N}/u.test(a) && /\p{L}/u.test(b));
+}
+
 const patternCache = new Map<string, ExactPattern>();
 
 /**
@@ -152,11 +200,18 @@ export function exactPattern(unit: string): ExactPattern {
   const cached = patternCache.get(key);
   if (cached) return cached;
   const chars = [...key];
+  // A code (one token of letters and digits) is the same code with or without a dash where
+  // letters meet digits: "PX77" finds "PX-77", and "E-4012" finds "E4012".
+  const code = !/\s/.test(key) && /\p{L}/u.test(key) && /\p{N}/u.test(key);
   const body = key
     .split(/\s+/)
     .map((w) =>
       [...w]
-        .map((ch) => VARIANTS[ch] ?? (DASHES.includes(ch) ? `[${DASHES}]` : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
+        .map((ch, i, all) => {
+          if (DASHES.includes(ch)) return code && isLetterDigitEdge(all[i - 1], all[i + 1]) ? `[${DASHES}]?` : `[${DASHES}]`;
+          const lit = VARIANTS[ch] ?? ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+          return code && isLetterDigitEdge(ch, all[i + 1]) ? `${lit}[${DASHES}]?` : lit;
+        })
         .join(''),
     )
     .join('\\s+');

@@ -4,7 +4,7 @@ import type { Embedder } from '../embed/types';
 import type { DocumentRecord, ScoredRow, Store } from '../store/store';
 import { buildWhere } from './filters';
 import { fuse, type Fused, type Ranked } from './fusion';
-import { analyzeQuery, exactPattern, type AnalyzedQuery } from './query';
+import { analyzeQuery, codeForms, exactPattern, type AnalyzedQuery } from './query';
 import { refineRanking } from './refine';
 import type { RerankerSetup } from './rerank';
 import { makeSnippet } from './snippet';
@@ -166,16 +166,16 @@ export class Searcher {
   private async exactCandidates(a: AnalyzedQuery, n: number, where: string | undefined): Promise<ScoredRow[]> {
     if (a.exact.length === 0) return [];
     const lists = await Promise.all(
-      a.exact.map((unit) => {
+      // "PX77" is one token in the index and "PX-77" two: a code is looked up in both forms.
+      a.exact.flatMap(codeForms).map((unit) => {
         const multi = this.deps.store.multilingual ? queryText(unit) : '';
-        if (multi) {
-          const phrase = multi.includes(' ') ? new lancedb.PhraseQuery(multi, 'text_fts') : new lancedb.MatchQuery(multi, 'text_fts');
-          return this.deps.store.textSearch(phrase, n, where);
-        }
+        // Every word, not the phrase: the candidates are checked verbatim (exactPattern) anyway,
+        // and a phrase query finds nothing in rows the full-text index has not taken in yet, so
+        // a document just added would miss its own codes until the next optimize.
+        if (multi) return this.deps.store.textSearch(new lancedb.MatchQuery(multi, 'text_fts', { operator: lancedb.Operator.And }), n, where);
         const words = unit.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
         if (!words) return Promise.resolve([] as ScoredRow[]);
-        const query = words.includes(' ') ? new lancedb.PhraseQuery(words, 'text') : new lancedb.MatchQuery(words, 'text');
-        return this.deps.store.textSearch(query, n, where);
+        return this.deps.store.textSearch(new lancedb.MatchQuery(words, 'text', { operator: lancedb.Operator.And }), n, where);
       }),
     );
     return lists.flat();
@@ -214,7 +214,8 @@ export function promoteExact(fused: Fused[], exactRows: ScoredRow[], rows: Map<s
   if (units.length === 0) return fused;
   const patterns = units.map((u) => exactPattern(u.text));
   const byId = new Map(fused.map((f) => [f.id, f]));
-  if (a.strict) for (const r of exactRows) if (!byId.has(r.id)) byId.set(r.id, { id: r.id, score: 0, retrievers: [] });
+  // Exact candidates are found by their words; only those holding a unit verbatim join.
+  if (a.strict) for (const r of exactRows) if (!byId.has(r.id) && patterns.some((p) => p.test(r.text))) byId.set(r.id, { id: r.id, score: 0, retrievers: [] });
   const top = fused[0]?.score ?? 0;
   const tiered = [...byId.values()].map((f, i) => {
     const text = rows.get(f.id)?.text ?? '';

@@ -105,6 +105,16 @@ describe('engine: ingest and search the generated sample library', () => {
     expect(page.text.slice(pdfHit.start, pdfHit.start + 20)).toBe(pdfHit.text.slice(0, 20));
   });
 
+  it('finds a code typed without its dash ("E4012") as the exact code "E-4012"', async () => {
+    const res = await search(engine, { query: 'E4012', k: 5 });
+    const top = res.results.slice(0, 2);
+    expect(top.map((r) => r.docName).sort()).toEqual(['pump-maintenance-manual.pdf', 'site-inspection-notes.docx']);
+    for (const r of top) {
+      expect(r.retrievers).toContain('exact');
+      expect(r.snippet).toContain('«E-4012»');
+    }
+  });
+
   it('finds "Item 7A" on page 3 of the annual report', async () => {
     const res = await search(engine, { query: 'Item 7A market risk', k: 3, mode: 'text' });
     expect(res.results[0]).toMatchObject({ docName: 'annual-report-2025.pdf', page: 3 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery, exactPattern, isCodeLike } from '../../../main/search/query';
+import { analyzeQuery, codeForms, exactPattern, isCodeLike, trimToken } from '../../../main/search/query';
 import { promoteExact } from '../../../main/search/searcher';
 import type { ScoredRow } from '../../../main/store/store';
 
@@ -34,6 +34,35 @@ describe('analyzeQuery', () => {
     expect(isCodeLike('non-infertile')).toBe(false);
     expect(isCodeLike('GDPR')).toBe(true);
     expect(isCodeLike('PD-1')).toBe(true);
+  });
+});
+
+describe('codes as people type them', () => {
+  it('keeps the closing brackets a code opens, and drops the punctuation around it', () => {
+    expect(analyzeQuery('§ 586(b)').exact).toEqual(['586(b)']);
+    expect(analyzeQuery('rule 58.6(a)(3), please').exact).toEqual(['58.6(a)(3)']);
+    expect(trimToken('(E-4012)')).toBe('E-4012');
+    expect(trimToken('[7A],')).toBe('7A');
+    expect(trimToken('x)')).toBe('x');
+  });
+
+  it('reads one word in capitals as an acronym, and a whole query in capitals as shouting', () => {
+    expect(analyzeQuery('QSL')).toMatchObject({ exact: ['QSL'], strict: true });
+    expect(analyzeQuery('WHAT IS QSL').exact).toEqual([]);
+  });
+
+  it('matches a code with or without a dash where letters meet digits, and nothing looser', () => {
+    expect(exactPattern('PX77').test('see PX-77 here')).toBe(true);
+    expect(exactPattern('PX-77').test('see PX77 here')).toBe(true);
+    expect(exactPattern('E-4012').test('code E–4012')).toBe(true);
+    expect(exactPattern('PX77').test('see PX 77 here')).toBe(false);
+    expect(exactPattern('PX77').test('PX777')).toBe(false);
+    expect(exactPattern('7A').test('Item 7 a')).toBe(false);
+    // A dash between words is not optional: "non-infertile" is not "noninfertile".
+    expect(exactPattern('"non-infertile"'.slice(1, -1)).test('noninfertile')).toBe(false);
+    expect(codeForms('PX77')).toEqual(['PX77', 'PX 77']);
+    expect(codeForms('PX-77')).toEqual(['PX-77', 'PX77', 'PX 77']);
+    expect(codeForms('net revenue')).toEqual(['net revenue']);
   });
 });
 
