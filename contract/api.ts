@@ -9,6 +9,8 @@ import {
   CalibrateRequest,
   CalibrationInfo,
   CalibrationProgress,
+  CollectionInfo,
+  CollectionName,
   DocumentInfo,
   IngestAccepted,
   IngestProgress,
@@ -38,6 +40,16 @@ export const api = {
   /** Undoes a `library.remove` while its deletion is pending (NOT_FOUND after). */
   'library.restore': { input: z.object({ docId: z.string() }), output: Ok },
   'library.setTags': { input: z.object({ docId: z.string(), tags: z.array(z.string()) }), output: Ok },
+  /** Every collection with its document count: those documents are in, and created ones while empty. */
+  'library.collections': { input: Empty, output: z.object({ collections: z.array(CollectionInfo) }) },
+  /**
+   * Creates a collection that stays listed (with 0 documents while empty) until it is deleted,
+   * across restarts: a collection is otherwise only a property of the documents in it. Creating
+   * one that exists is not an error.
+   */
+  'library.createCollection': { input: z.object({ name: CollectionName }), output: Ok },
+  /** Deletes a created collection that is empty (INVALID_INPUT while documents are in it or being added). */
+  'library.deleteCollection': { input: z.object({ name: CollectionName }), output: Ok },
   'library.reindex': { input: z.object({ docId: z.string(), password: z.string().optional() }), output: IngestAccepted },
   'library.status': { input: Empty, output: LibraryStatus },
   'library.page': { input: z.object({ docId: z.string(), page: z.number().int().min(1) }), output: PageText },

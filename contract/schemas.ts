@@ -327,11 +327,26 @@ export const CalibrateRequest = z
   .default({});
 export type CalibrateRequest = z.input<typeof CalibrateRequest>;
 
+/**
+ * A collection's name as the user types it. Control characters are refused: the name is shown
+ * in the UI, printed by the CLI and written to collections.json.
+ */
+export const CollectionName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'A collection name cannot contain control characters.');
+
+/** A collection and how many documents are in it (0 for one created and still empty). */
+export const CollectionInfo = z.object({ name: z.string(), documents: z.number().int() });
+export type CollectionInfo = z.infer<typeof CollectionInfo>;
+
 export const LibraryStatus = z.object({
   dataDir: z.string(),
   documents: z.number().int(),
   chunks: z.number().int(),
-  collections: z.array(z.object({ name: z.string(), documents: z.number().int() })),
+  collections: z.array(CollectionInfo),
   embedder: EmbedderInfo,
   fusion: FusionConfig,
   jobs: z.object({ queued: z.number().int(), running: z.number().int(), failed: z.number().int(), done: z.number().int() }),

@@ -13,6 +13,7 @@ import {
 } from '../contract';
 import { Answerer } from './answer/answerer';
 import { ChatStore } from './answer/chats';
+import { CollectionRegistry, countCollections } from './collections';
 import { loadAnswerConfig } from './answer/engine-deps';
 import { loadSettings, RerankSettings, type EmbedderSettings, type Settings } from './config';
 import { createEmbedder } from './embed';
@@ -194,6 +195,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       readOnly: Boolean(opts.readOnly),
     });
     const journal = await JobJournal.open(dataDir, { readOnly: opts.readOnly });
+    const created = await CollectionRegistry.open(dataDir);
     const queue = new IngestQueue(
       journal,
       {
@@ -380,6 +382,21 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         await putDoc({ ...requireDoc(docId), tags: [...new Set(tags)] });
         return { ok: true as const };
       },
+      'library.collections': async () => ({ collections: countCollections(created.list(), catalog.values()) }),
+      'library.createCollection': async ({ name }) => {
+        writable();
+        // An empty event: every client re-reads its lists, as after a document change.
+        if (await created.add(name)) emit('library.changed', { docIds: [] });
+        return { ok: true as const };
+      },
+      'library.deleteCollection': async ({ name }) => {
+        writable();
+        const inUse = [...catalog.values()].some((d) => d.collection === name) || queue.list().some((j) => j.collection === name && (j.state === 'queued' || j.state === 'running'));
+        if (inUse) throw new QuarryError('INVALID_INPUT', `${name} is not empty.`, { hint: 'Remove its documents (or let its files finish indexing) first.' });
+        if (!(await created.delete(name))) throw new QuarryError('NOT_FOUND', `No collection ${name}.`);
+        emit('library.changed', { docIds: [] });
+        return { ok: true as const };
+      },
       'library.reindex': async ({ docId, password }) => {
         writable();
         const d = requireDoc(docId);
@@ -409,8 +426,6 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     };
 
     async function status(): Promise<LibraryStatus> {
-      const collections = new Map<string, number>();
-      for (const d of catalog.values()) collections.set(d.collection, (collections.get(d.collection) ?? 0) + 1);
       const failures = [...catalog.values()]
         .filter((d) => d.status === 'failed' && d.error)
         .map((d) => ({ path: d.path, code: d.error!.code, message: d.error!.message, hint: d.error!.hint }));
@@ -418,7 +433,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         dataDir,
         documents: catalog.size,
         chunks: await store.countChunks(),
-        collections: [...collections].map(([name, documents]) => ({ name, documents })),
+        collections: countCollections(created.list(), catalog.values()),
         embedder: serving.info,
         fusion: fusion(),
         ...(await calibrationStatus()),

@@ -27,16 +27,18 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
   const dismissed = useLibrary((s) => s.dismissed);
   const selected = useLibrary((s) => s.collection);
   const running = useMemo(() => jobs.filter((j) => j.state === 'running' || j.state === 'queued').length, [jobs]);
-  // The same count as Activity's Failed group: a failure a later successful job resolved is not one.
+  // The failures in Activity's Failed group that need attention: a failure a later successful
+  // job resolved, or one dismissed, is not one; nor is an earlier attempt of a file tried again.
   const failed = useMemo(() => failedCount(documents, jobs, dismissed), [documents, jobs, dismissed]);
   const previousView = useApp((s) => s.previousView);
-  const [extra, setExtra] = useState<string[]>([]);
+  // Created collections come from the engine, so an empty one outlives a reload.
+  const names = useLibrary((s) => s.collectionNames);
   const [naming, setNaming] = useState(false);
 
   // Counted as the library's header counts: documents in the library (read, or being read), not
   // files that failed to index.
   const rows = useMemo(() => buildRows(documents, jobs, {}, 0, dismissed), [documents, jobs, dismissed]);
-  const collections = useMemo(() => collectionsOf(rows, extra), [rows, extra]);
+  const collections = useMemo(() => collectionsOf(rows, names), [rows, names]);
   const total = useMemo(() => rows.filter(inLibrary).length, [rows]);
 
   const pick = (c: string | null): void => {
@@ -110,8 +112,10 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
           onSubmit={(name) => {
             const n = name.trim();
             if (!n) return;
-            setExtra((e) => [...new Set([...e, n])]);
-            pick(n);
+            void library
+              .getState()
+              .createCollection(n)
+              .then((ok) => ok && pick(n));
           }}
           onClose={() => setNaming(false)}
         />

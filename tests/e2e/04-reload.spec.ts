@@ -16,3 +16,33 @@ test('reloading the page mid-ingest keeps showing the progress', async ({ app })
   await r.getByRole('button', { name: `Cancel indexing ${name}` }).click();
   await expect(r.getByTestId('row-progress')).toHaveCount(0, { timeout: 30_000 });
 });
+
+test('a new empty collection is kept across a reload, says it is empty, and can be deleted', async ({ app }) => {
+  // A filter typed for all documents does not follow into the new collection.
+  await app.getByRole('button', { name: 'Library' }).click();
+  await app.getByLabel('Filter documents').fill('zzz-nothing-matches');
+  await app.getByRole('button', { name: 'New collection' }).click();
+  const dialog = app.getByRole('dialog');
+  await dialog.getByLabel('Name').fill('Finance Q3');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  const item = app.getByRole('list', { name: 'Collections' }).getByRole('button', { name: /Finance Q3/ });
+  await expect(item).toHaveAttribute('aria-current', 'true');
+  await expect(item.getByTestId('collection-count')).toHaveText('0');
+  await expect(app.getByLabel('Filter documents')).toHaveValue('');
+  await expect(app.getByTestId('collection-empty')).toContainText('Finance Q3 is empty');
+  await snap(app, '12-empty-collection');
+  await app.reload();
+  await expect(app.getByTestId('connection')).toHaveText('Connected');
+  await expect(item.getByTestId('collection-count')).toHaveText('0');
+  await item.click();
+  await expect(app.getByTestId('collection-empty')).toBeVisible();
+  await app.getByRole('button', { name: 'Delete collection' }).click();
+  await expect(item).toHaveCount(0);
+  await expect(app.getByRole('heading', { name: 'All documents' })).toBeVisible();
+  await app.reload();
+  await expect(app.getByTestId('connection')).toHaveText('Connected');
+  // Loaded (collections are read with the documents), and it is not among them.
+  await expect(app.getByText('Loading the library…')).toHaveCount(0);
+  await expect(app.getByRole('list', { name: 'Collections' }).getByRole('button', { name: /All documents/ })).toBeVisible();
+  await expect(item).toHaveCount(0);
+});

@@ -204,6 +204,37 @@ async function readEvents(res: Response, until: (events: { event: string; data: 
   return events;
 }
 
+describe('collections over HTTP', () => {
+  it('creates, lists and deletes an empty collection, with the name checked before the engine sees it', async () => {
+    const created = await call('library.createCollection', { name: '  Finance Q3 ' });
+    expect(created.status).toBe(200);
+    expect(await created.json()).toEqual({ ok: true });
+    // Trimmed by the contract's schema on the way in.
+    expect(engine.calls.at(-1)).toEqual({ method: 'library.createCollection', input: { name: 'Finance Q3' } });
+    const listed = await call('library.collections', {});
+    expect(((await listed.json()) as { collections: unknown[] }).collections).toContainEqual({ name: 'Finance Q3', documents: 0 });
+
+    const before = engine.calls.length;
+    for (const name of ['', '   ', 'two\nlines']) {
+      const bad = await call('library.createCollection', { name });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/name/) });
+    }
+    expect(engine.calls.length).toBe(before);
+
+    // A collection with documents in it is refused with the engine's typed error.
+    engine.docs.set('fq', fakeDoc('fq', '/q3.pdf', 'Finance Q3'));
+    const busy = await call('library.deleteCollection', { name: 'Finance Q3' });
+    expect(busy.status).toBe(400);
+    expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('INVALID_INPUT');
+    engine.docs.delete('fq');
+    expect((await call('library.deleteCollection', { name: 'Finance Q3' })).status).toBe(200);
+    const after = (await (await call('library.collections', {})).json()) as { collections: { name: string }[] };
+    expect(after.collections.map((c) => c.name)).not.toContain('Finance Q3');
+    expect((await call('library.deleteCollection', { name: 'Finance Q3' })).status).toBe(404);
+  });
+});
+
 describe('GET /api/events', () => {
   it('streams contract events, with keep-alive pings, and unsubscribes when the client leaves', async () => {
     const before = engine.listenerCount('ingest.progress');

@@ -7,9 +7,8 @@ import { formatDate } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { progressText } from '../library/progress';
-import { jobStandings, nextStep, rowProgress, uiHint, type JobStanding } from '../library/rows';
-
-type Group = 'active' | 'failed' | 'finished';
+import { jobStandings, rowProgress, uiHint } from '../library/rows';
+import { actionOf, activityGroups, stateText, type Group } from './groups';
 
 const GROUPS: { key: Group; title: string }[] = [
   { key: 'active', title: 'In progress' },
@@ -17,54 +16,20 @@ const GROUPS: { key: Group; title: string }[] = [
   { key: 'finished', title: 'Finished' },
 ];
 
-/**
- * Which group a job belongs in. Only failures that still stand are under Failed: one a later
- * job fixed (a password entered, a retry that worked) is finished history, as is one dismissed.
- */
-function groupOf(j: JobInfo, standing: JobStanding | undefined): Group {
-  if (j.state === 'running' || j.state === 'queued') return 'active';
-  if (j.state === 'failed' && (standing === undefined || standing === 'open')) return 'failed';
-  return 'finished';
-}
-
-/** The state as a job's line says it, with what became of a failure since. */
-function stateText(j: JobInfo, standing: JobStanding | undefined): string {
-  if (j.state !== 'failed') return j.state;
-  switch (standing) {
-    case 'resolved':
-      return 'failed · resolved by a later run';
-    case 'superseded':
-      return 'failed · run again since';
-    case 'kept':
-      return 'failed · the indexed version is kept';
-    case 'dismissed':
-      return 'failed · dismissed';
-    default:
-      return 'failed';
-  }
-}
-
-/**
- * What a finished job offers, by the Library's rule (nextStep): a password where one is missing,
- * Retry where running again can help, nothing for a permanent failure. Only the file's latest
- * job offers anything: an older one has been run again since.
- */
-function actionOf(j: JobInfo, standing: JobStanding | undefined): 'password' | 'retry' | 'none' {
-  if (j.state === 'cancelled') return standing === 'latest' ? 'retry' : 'none';
-  if (j.state === 'failed' && (standing === undefined || standing === 'open' || standing === 'kept')) return nextStep(j.error);
-  return 'none';
-}
-
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() || p;
 }
 
-/** Activity: the ingestion jobs — running, failed and recent — with cancel and retry. */
+/**
+ * Activity: the ingestion jobs — running, failed and recent — with cancel, retry (or a password),
+ * dismiss, and "Clear finished" for the history.
+ */
 export function ActivityView() {
   const { library } = useStores();
   const jobs = useLibrary((s) => s.jobs);
   const documents = useLibrary((s) => s.documents);
   const dismissed = useLibrary((s) => s.dismissed);
+  const cleared = useLibrary((s) => s.cleared);
   const files = useLibrary((s) => s.files);
   const [unlocking, setUnlocking] = useState<JobInfo>();
   useEffect(() => {
@@ -72,10 +37,9 @@ export function ActivityView() {
     void library.getState().refresh();
   }, [library]);
   const standings = useMemo(() => jobStandings(documents, jobs, dismissed), [documents, jobs, dismissed]);
-  const groups = useMemo(
-    () => GROUPS.map((g) => ({ ...g, jobs: jobs.filter((j) => groupOf(j, standings.get(j.jobId)) === g.key).slice(0, g.key === 'finished' ? 200 : undefined) })),
-    [jobs, standings],
-  );
+  const grouped = useMemo(() => activityGroups(jobs, standings, cleared), [jobs, standings, cleared]);
+  const groups = GROUPS.map((g) => ({ ...g, jobs: g.key === 'finished' ? grouped.finished.slice(0, 200) : grouped[g.key] }));
+  const listed = grouped.active.length + grouped.failed.length + grouped.finished.length;
   const unlock = (j: JobInfo, password: string): void => void library.getState().runAgain(j, password);
   const now = Date.now();
   return (
@@ -83,13 +47,27 @@ export function ActivityView() {
       <header className="toolbar">
         <div className="toolbar-title">
           <h1 id="activity-title">Activity</h1>
-          <span className="count">{jobs.length} job{jobs.length === 1 ? '' : 's'}</span>
+          <span className="count">
+            {listed} job{listed === 1 ? '' : 's'}
+          </span>
         </div>
+        {grouped.finished.length > 0 && (
+          <div className="toolbar-actions">
+            {/* Every finished job, not only the 200 listed. */}
+            <button className="btn btn-small" onClick={() => library.getState().clearFinished(grouped.finished)}>
+              <Icon name="x" /> Clear finished
+            </button>
+          </div>
+        )}
       </header>
       <div className="view-body">
         {jobs.length === 0 ? (
           <EmptyState icon="activity" title="Nothing has run yet">
             <p>Files you add are read, split and embedded here, one job per file. Running and failed jobs show up in this list.</p>
+          </EmptyState>
+        ) : listed === 0 ? (
+          <EmptyState icon="activity" title="Nothing needs attention">
+            <p>No file is being indexed, and the jobs you cleared are hidden. New ones show up here.</p>
           </EmptyState>
         ) : (
           groups
@@ -141,8 +119,14 @@ export function ActivityView() {
                             </button>
                           )}
                           {action === 'retry' && (
-                            <button className="btn btn-small" onClick={() => void library.getState().retry(j.jobId)}>
+                            // The Library's Retry: a listed document is re-indexed, else the job runs again.
+                            <button className="btn btn-small" onClick={() => void library.getState().runAgain(j)}>
                               <Icon name="refresh" /> Retry
+                            </button>
+                          )}
+                          {j.state !== 'running' && j.state !== 'queued' && (
+                            <button className="icon-btn" aria-label={`Dismiss ${baseName(j.path)}`} title="Dismiss" onClick={() => library.getState().clearJobs([j.jobId])}>
+                              <Icon name="x" />
                             </button>
                           )}
                         </div>

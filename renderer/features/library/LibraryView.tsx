@@ -50,6 +50,7 @@ export function LibraryView() {
   const jobs = useLibrary((s) => s.jobs);
   const files = useLibrary((s) => s.files);
   const collection = useLibrary((s) => s.collection);
+  const collectionNames = useLibrary((s) => s.collectionNames);
   const filter = useLibrary((s) => s.filter);
   const sort = useLibrary((s) => s.sort);
   const loaded = useLibrary((s) => s.loaded);
@@ -109,7 +110,12 @@ export function LibraryView() {
   const title = collection ?? 'All documents';
   // Documents are what is in the library (read, or being read); failed and cancelled files are counted apart.
   const counts = useMemo(() => countRows(rows), [rows]);
-  const empty = loaded && !loadError && allRows.length === 0;
+  const empty = loaded && !loadError && allRows.length === 0 && collection === null;
+  // A selected collection with nothing in it says so (and how to fill it), whatever the filter:
+  // "No documents match" would send the user looking for documents that were never there.
+  const collectionEmpty = loaded && !loadError && collection !== null && !allRows.some((r) => r.collection === collection);
+  // Only a collection created on purpose can be deleted; 'default' is where files go otherwise.
+  const deletable = collection !== null && collection !== 'default' && collectionNames.includes(collection);
 
   return (
     <section className="view" aria-labelledby="library-title">
@@ -174,9 +180,38 @@ export function LibraryView() {
             <p>Quarry reads them on this computer, makes them searchable, and cites the page every answer comes from.</p>
           </EmptyState>
         </div>
+      ) : collectionEmpty ? (
+        <div className="dropzone" data-testid="collection-empty">
+          <EmptyState
+            icon="folder"
+            title={`${title} is empty`}
+            action={
+              <>
+                <button className="btn btn-primary" onClick={() => void addFiles('files')}>
+                  <Icon name="plus" /> Add files
+                </button>{' '}
+                {deletable && (
+                  <button className="btn" onClick={() => collection !== null && void library.getState().deleteCollection(collection)}>
+                    <Icon name="trash" /> Delete collection
+                  </button>
+                )}
+              </>
+            }
+          >
+            <p>Files you add while it is selected go into it. Drop them, or whole folders, anywhere in this window.</p>
+          </EmptyState>
+        </div>
       ) : rows.length === 0 ? (
-        <EmptyState icon="search" title="No documents match">
-          <p>{filter ? `Nothing in ${title} matches “${filter}”.` : `${title} is empty: drop files here to add them to it.`}</p>
+        <EmptyState
+          icon="search"
+          title="No documents match"
+          action={
+            <button className="btn" onClick={() => library.getState().setFilter('')}>
+              Clear filter
+            </button>
+          }
+        >
+          <p>{`Nothing in ${title} matches “${filter}”.`}</p>
         </EmptyState>
       ) : (
         <DocumentTable rows={rows} files={files} rowHeight={density === 'compact' ? 36 : 48} sort={sort} onSort={(k) => library.getState().sortBy(k)} onAction={act} />

@@ -16,6 +16,11 @@ export interface LibraryState {
   loadError: ErrorInfo | undefined;
   /** Selected collection; null shows all. */
   collection: string | null;
+  /**
+   * Collection names the engine lists (`library.collections`): those documents are in and those
+   * created empty. The sidebar adds the collections of files not yet read.
+   */
+  collectionNames: string[];
   filter: string;
   sort: { key: SortKey; dir: 'asc' | 'desc' };
   /** Uploads in flight (browser build). */
@@ -25,6 +30,8 @@ export interface LibraryState {
    * the journal keeps them for Activity, the table no longer shows them.
    */
   dismissed: ReadonlySet<string>;
+  /** Jobs taken off Activity's list (kept across reloads, per browser like `dismissed`). */
+  cleared: ClearedJobs;
 
   refresh(): Promise<void>;
   refreshJobs(): Promise<void>;
@@ -44,6 +51,18 @@ export interface LibraryState {
   cancel(jobId: string): Promise<void>;
   setTags(docId: string, tags: string[]): Promise<void>;
   dismiss(jobIds: string[]): void;
+  /**
+   * Takes finished jobs off Activity's list. A failed or cancelled one is dismissed as well: the
+   * user has dealt with it, so it no longer counts as needing attention.
+   */
+  clearJobs(jobIds: string[]): void;
+  /** Takes these finished jobs, and any that finished before them, off Activity's list ("Clear finished"). */
+  clearFinished(finished: JobInfo[]): void;
+  /** Creates an empty collection the engine keeps; false when it refused (the error is reported). */
+  createCollection(name: string): Promise<boolean>;
+  /** Deletes an empty created collection, showing all documents if it was selected. */
+  deleteCollection(name: string): Promise<boolean>;
+  /** Shows one collection (null: all). The filter is cleared: it was typed for the other one. */
   selectCollection(name: string | null): void;
   setFilter(text: string): void;
   sortBy(key: SortKey): void;
@@ -67,6 +86,29 @@ export interface LibraryDeps {
 const DISMISSED_KEY = 'quarry.dismissedJobs';
 /** Most dismissed ids kept: old ones matter less than a bounded storage entry. */
 const MAX_DISMISSED = 2000;
+const CLEARED_KEY = 'quarry.clearedJobs';
+
+/**
+ * What Activity no longer lists: jobs dismissed one by one, and every job that had finished
+ * when "Clear finished" was pressed. The latter is a time (the newest such job's `updatedAt`,
+ * the engine's clock, not this browser's), not a list of ids: a 10,000-file import leaves
+ * 10,000 finished jobs, too many to keep by id, and a job that runs again is updated after it,
+ * so it shows up again.
+ */
+export interface ClearedJobs {
+  ids: ReadonlySet<string>;
+  finishedThrough?: string;
+}
+
+function readCleared(storage: LibraryDeps['storage']): ClearedJobs {
+  try {
+    const raw = JSON.parse(storage?.getItem(CLEARED_KEY) ?? '{}') as { ids?: unknown; finishedThrough?: unknown };
+    const ids = Array.isArray(raw.ids) ? raw.ids.filter((x): x is string => typeof x === 'string') : [];
+    return { ids: new Set(ids), ...(typeof raw.finishedThrough === 'string' ? { finishedThrough: raw.finishedThrough } : {}) };
+  } catch {
+    return { ids: new Set() };
+  }
+}
 
 function readDismissed(storage: LibraryDeps['storage']): Set<string> {
   try {
@@ -127,6 +169,20 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
       const { documents } = await client.call('library.documents', {});
       set({ documents });
     };
+    // Not part of refresh's failure: a server from before collections were stored answers
+    // NOT_FOUND, and the sidebar then lists the collections documents are in, as it did.
+    const loadCollections = async (): Promise<void> => {
+      try {
+        const { collections } = await client.call('library.collections', {});
+        set({ collectionNames: collections.map((c) => c.name) });
+      } catch {
+        // keep the names last read
+      }
+    };
+    const saveCleared = (cleared: ClearedJobs): void => {
+      set({ cleared });
+      deps.storage?.setItem(CLEARED_KEY, JSON.stringify({ ids: [...cleared.ids], finishedThrough: cleared.finishedThrough }));
+    };
     const loadJobs = async (): Promise<void> => {
       const { jobs, progress } = await client.call('jobs.list', {});
       // The listing carries each running job's real stage: a reloaded page starts from it
@@ -141,14 +197,16 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
       loaded: false,
       loadError: undefined,
       collection: null,
+      collectionNames: [],
       filter: '',
       sort: { key: 'addedAt', dir: 'desc' },
       uploading: undefined,
       dismissed: readDismissed(deps.storage),
+      cleared: readCleared(deps.storage),
 
       refresh: async () => {
         try {
-          await Promise.all([loadDocuments(), loadJobs()]);
+          await Promise.all([loadDocuments(), loadJobs(), loadCollections()]);
           set({ loaded: true, loadError: undefined });
         } catch (e) {
           set({ loaded: true, loadError: errorInfo(e) });
@@ -200,6 +258,39 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         set({ dismissed: new Set(kept) });
         deps.storage?.setItem(DISMISSED_KEY, JSON.stringify(kept));
       },
+      clearJobs: (jobIds) => {
+        if (!jobIds.length) return;
+        const ids = new Set(jobIds);
+        get().dismiss(get().jobs.filter((j) => ids.has(j.jobId) && (j.state === 'failed' || j.state === 'cancelled')).map((j) => j.jobId));
+        const { cleared } = get();
+        saveCleared({ ...cleared, ids: new Set([...new Set([...cleared.ids, ...jobIds])].slice(-MAX_DISMISSED)) });
+      },
+      clearFinished: (finished) => {
+        let through = get().cleared.finishedThrough ?? '';
+        for (const j of finished) if (j.updatedAt > through) through = j.updatedAt;
+        if (!through) return;
+        saveCleared({ ...get().cleared, finishedThrough: through });
+      },
+      createCollection: async (name) => {
+        let ok = false;
+        await guard(async () => {
+          await client.call('library.createCollection', { name });
+          ok = true;
+        });
+        if (ok) await loadCollections();
+        return ok;
+      },
+      deleteCollection: async (name) => {
+        let ok = false;
+        await guard(async () => {
+          await client.call('library.deleteCollection', { name });
+          ok = true;
+        });
+        if (!ok) return false;
+        await loadCollections();
+        if (get().collection === name) get().selectCollection(null);
+        return true;
+      },
       reindex: async (docId, password) => {
         await guard(() => client.call('library.reindex', password ? { docId, password } : { docId }));
         await get().refresh();
@@ -225,12 +316,13 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
           set((s) => ({ documents: s.documents.map((d) => (d.docId === docId ? { ...d, tags: clean } : d)) }));
         });
       },
-      selectCollection: (collection) => set({ collection }),
+      selectCollection: (collection) => set((s) => (s.collection === collection ? {} : { collection, filter: '' })),
       setFilter: (filter) => set({ filter }),
       sortBy: (key) =>
         set((s) => ({ sort: { key, dir: s.sort.key === key ? (s.sort.dir === 'asc' ? 'desc' : 'asc') : key === 'name' || key === 'format' ? 'asc' : 'desc' } })),
       connect: () => {
-        const docsLater = coalesced(() => guard(loadDocuments));
+        // A collection created or deleted in another window comes as a change too.
+        const docsLater = coalesced(() => guard(() => Promise.all([loadDocuments(), loadCollections()])));
         const jobsLater = coalesced(() => guard(loadJobs));
         const offs = [
           client.on('ingest.progress', (p) => {

@@ -54,6 +54,13 @@ describe('IPC handlers', () => {
     expect(calls).toEqual([]);
   });
 
+  it('forward a new collection’s name trimmed, and refuse a blank one before the engine', async () => {
+    const { invoke, calls } = setup();
+    expect(await invoke(trusted, ipcChannels.invoke, 'library.createCollection', { name: ' Finance Q3 ' })).toEqual({ ok: true, value: { method: 'library.createCollection' } });
+    expect(await invoke(trusted, ipcChannels.invoke, 'library.deleteCollection', { name: ' ' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(calls).toEqual([{ method: 'library.createCollection', input: { name: 'Finance Q3' } }]);
+  });
+
   it('read files for the viewer and show the open dialog for the app’s page', async () => {
     const { invoke } = setup();
     expect(await invoke(trusted, ipcChannels.file, 'doc1')).toEqual({ ok: true, value: new Uint8Array([1, 2]) });

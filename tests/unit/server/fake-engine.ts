@@ -12,6 +12,8 @@ export class FakeEngine implements TransportEngine {
   readonly calls: { method: string; input: unknown }[] = [];
   readonly docs = new Map<string, DocumentInfo>();
   readonly files = new Map<string, string>();
+  /** Collections created through `library.createCollection`. */
+  readonly created = new Set<string>();
   private readonly bus = new EventEmitter();
 
   readonly handlers: ApiHandlers;
@@ -47,6 +49,23 @@ export class FakeEngine implements TransportEngine {
       'library.restore': notImplemented('library.restore'),
       'library.setTags': async (input) => {
         record('library.setTags', input);
+        return { ok: true };
+      },
+      'library.collections': async (input) => {
+        record('library.collections', input);
+        const counts = new Map([...this.created].map((name) => [name, 0]));
+        for (const d of this.docs.values()) counts.set(d.collection, (counts.get(d.collection) ?? 0) + 1);
+        return { collections: [...counts].map(([name, documents]) => ({ name, documents })) };
+      },
+      'library.createCollection': async (input) => {
+        record('library.createCollection', input);
+        this.created.add(input.name);
+        return { ok: true };
+      },
+      'library.deleteCollection': async (input) => {
+        record('library.deleteCollection', input);
+        if ([...this.docs.values()].some((d) => d.collection === input.name)) throw new QuarryError('INVALID_INPUT', `${input.name} is not empty.`);
+        if (!this.created.delete(input.name)) throw new QuarryError('NOT_FOUND', `No collection ${input.name}`);
         return { ok: true };
       },
       'library.reindex': async (input) => {

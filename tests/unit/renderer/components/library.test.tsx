@@ -146,4 +146,25 @@ describe('LibraryView', () => {
     expect(html).toMatch(/data-testid="doc-count">2 documents</);
     expect(html).toMatch(/data-testid="failed-count">2 failed</);
   });
+
+  it('says a selected collection is empty, whatever the filter, and offers to delete it if it was created', () => {
+    const { html } = renderWith(<LibraryView />, (s) =>
+      s.library.setState({ loaded: true, documents: [fakeDoc('a', '/a.pdf')], collection: 'Finance Q3', collectionNames: ['Finance Q3', 'default'], filter: 'budget' }),
+    );
+    expect(html).toContain('data-testid="collection-empty"');
+    expect(html).toContain('Finance Q3 is empty');
+    expect(html).toContain('Delete collection');
+    expect(html).not.toContain('No documents match');
+    // 'default' is where files go when no collection is chosen: never offered for deletion.
+    const fallback = renderWith(<LibraryView />, (s) => s.library.setState({ loaded: true, documents: [fakeDoc('a', '/a.pdf', 'papers')], collection: 'default', collectionNames: ['default', 'papers'] })).html;
+    expect(fallback).toContain('default is empty');
+    expect(fallback).not.toContain('Delete collection');
+  });
+
+  it('says nothing matches the filter in a collection that has documents, with a way to clear it', () => {
+    const { html } = renderWith(<LibraryView />, (s) => s.library.setState({ loaded: true, documents: [fakeDoc('a', '/a.pdf', 'papers')], collection: 'papers', filter: 'zzz' }));
+    expect(html).toContain('No documents match');
+    expect(html).toContain('Nothing in papers matches “zzz”.');
+    expect(html).toContain('Clear filter');
+  });
 });

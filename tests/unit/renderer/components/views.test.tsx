@@ -82,6 +82,12 @@ describe('shell and other views', () => {
     expect(html).toMatch(/default<\/span><span class="count"[^>]*>1</);
   });
 
+  it('lists a collection the engine keeps, empty, with a count of 0', () => {
+    const { html } = renderWith(<Sidebar isMac={false} />, (s) => s.library.setState({ documents: [fakeDoc('a', '/a.pdf')], collectionNames: ['Finance Q3', 'default'] }));
+    expect(html).toMatch(/Finance Q3<\/span><span class="count"[^>]*>0</);
+    expect(html).toMatch(/default<\/span><span class="count"[^>]*>1</);
+  });
+
   it('does not count a password failure the document has since got past in the Activity badge', () => {
     const error = { code: 'PDF_PASSWORD_REQUIRED' as const, message: 'locked.pdf is encrypted', hint: 'Enter the password on the document row, or pass --password.' };
     const jobs = [
@@ -147,5 +153,31 @@ describe('shell and other views', () => {
     expect(resolved).toMatch(/Finished <span class="count">2</);
     expect(resolved).toContain('failed · resolved by a later run');
     expect(resolved).not.toContain('Enter password');
+  });
+
+  it('offers Dismiss on failed and finished jobs, not on running ones, and Clear finished for the finished list', () => {
+    const base = { collection: 'default', attempts: 1, createdAt: '', updatedAt: '2026-01-01T00:00:00Z' } as const;
+    const { html } = renderWith(<ActivityView />, (s) =>
+      s.library.setState({
+        jobs: [
+          { ...base, jobId: '1', path: '/a.pdf', state: 'running' },
+          { ...base, jobId: '2', path: '/b.pdf', state: 'failed', error: { code: 'PDF_MALFORMED', message: 'b.pdf is damaged' } },
+          { ...base, jobId: '3', path: '/c.pdf', state: 'done' },
+        ],
+      }),
+    );
+    expect(html).not.toContain('aria-label="Dismiss a.pdf"');
+    expect(html).toContain('aria-label="Dismiss b.pdf"');
+    expect(html).toContain('aria-label="Dismiss c.pdf"');
+    expect(html).toContain('Clear finished');
+  });
+
+  it('leaves out the jobs cleared from it, and says so when nothing is left', () => {
+    const job = { jobId: 'c', path: '/c.pdf', collection: 'default', state: 'done' as const, attempts: 1, createdAt: '', updatedAt: '2026-01-01T00:00:00Z' };
+    const { html } = renderWith(<ActivityView />, (s) => s.library.setState({ jobs: [job], cleared: { ids: new Set(), finishedThrough: '2026-01-01T00:00:00Z' } }));
+    expect(html).not.toContain('data-testid="job"');
+    expect(html).not.toContain('Clear finished');
+    expect(html).toContain('Nothing needs attention');
+    expect(html).toContain('0 jobs');
   });
 });

@@ -114,7 +114,7 @@ describe('library store', () => {
     const before = client.calls.length;
     client.setConnection('open');
     await vi.advanceTimersByTimeAsync(0);
-    expect(client.calls.length).toBe(before + 2);
+    expect(client.calls.slice(before).map((c) => c.method).sort()).toEqual(['jobs.list', 'library.collections', 'library.documents']);
   });
 
   it('uploads into the selected collection', async () => {
@@ -222,5 +222,94 @@ describe('dismissed jobs', () => {
     expect([...store.getState().dismissed]).toEqual(['old']);
     const again = createLibraryStore({ client, onError: () => undefined, storage });
     expect(again.getState().dismissed.has('old')).toBe(true);
+  });
+});
+
+/** A Storage stand-in that outlives the store, as localStorage outlives a page. */
+function memoryStorage() {
+  const m = new Map<string, string>();
+  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+}
+
+describe('collections', () => {
+  it('lists the collections the engine keeps, created empty ones included, and still loads when it cannot', async () => {
+    const { store, client } = setup();
+    client.handlers['library.collections'] = () => ({ collections: [{ name: 'Finance Q3', documents: 0 }, { name: 'default', documents: 1 }] });
+    await store.getState().refresh();
+    expect(store.getState().collectionNames).toEqual(['Finance Q3', 'default']);
+    // An engine without the method (an older team server): the library loads all the same.
+    delete client.handlers['library.collections'];
+    await store.getState().refresh();
+    expect(store.getState()).toMatchObject({ loadError: undefined, collectionNames: ['Finance Q3', 'default'] });
+  });
+
+  it('creates a collection in the engine and lists it; a refusal is reported and creates nothing', async () => {
+    const { store, client, errors } = setup();
+    const created: string[] = [];
+    client.handlers['library.createCollection'] = ({ name }) => {
+      if (name.length > 200) throw new ClientError({ code: 'INVALID_INPUT', message: 'Too long' });
+      created.push(name);
+      return { ok: true };
+    };
+    client.handlers['library.collections'] = () => ({ collections: created.map((name) => ({ name, documents: 0 })) });
+    expect(await store.getState().createCollection('Finance Q3')).toBe(true);
+    expect(store.getState().collectionNames).toEqual(['Finance Q3']);
+    expect(await store.getState().createCollection('x'.repeat(201))).toBe(false);
+    expect(errors.map((e) => e.code)).toEqual(['INVALID_INPUT']);
+    expect(store.getState().collectionNames).toEqual(['Finance Q3']);
+  });
+
+  it('deletes the selected collection and shows all documents, without the old filter', async () => {
+    const { store, client } = setup();
+    let names = ['Finance Q3'];
+    client.handlers['library.collections'] = () => ({ collections: names.map((name) => ({ name, documents: 0 })) });
+    client.handlers['library.deleteCollection'] = ({ name }) => {
+      names = names.filter((n) => n !== name);
+      return { ok: true };
+    };
+    store.getState().selectCollection('Finance Q3');
+    store.getState().setFilter('budget');
+    expect(await store.getState().deleteCollection('Finance Q3')).toBe(true);
+    expect(store.getState()).toMatchObject({ collection: null, filter: '', collectionNames: [] });
+  });
+
+  it('clears the filter when another collection is selected, and keeps it when the same one is', () => {
+    const { store } = setup();
+    store.getState().selectCollection('papers');
+    store.getState().setFilter('2023');
+    store.getState().selectCollection('papers');
+    expect(store.getState().filter).toBe('2023');
+    store.getState().selectCollection('Finance Q3');
+    expect(store.getState()).toMatchObject({ collection: 'Finance Q3', filter: '' });
+  });
+});
+
+describe('clearing Activity', () => {
+  const job = (jobId: string, state: JobInfo['state'], updatedAt: string): JobInfo => ({ jobId, path: `/${jobId}.pdf`, collection: 'default', state, attempts: 1, createdAt: updatedAt, updatedAt });
+
+  it('dismisses a failed job taken off the list (it no longer needs attention), and remembers both across reloads', async () => {
+    const storage = memoryStorage();
+    const client = new FakeClient();
+    client.handlers['library.documents'] = () => ({ documents: [] });
+    client.handlers['jobs.list'] = () => ({ jobs: [job('bad', 'failed', '2026-01-02T00:00:00Z'), job('ok', 'done', '2026-01-01T00:00:00Z')], progress: progress({ stage: 'done' }) });
+    const store = createLibraryStore({ client, onError: () => undefined, storage });
+    await store.getState().refresh();
+    store.getState().clearJobs(['bad', 'ok']);
+    expect([...store.getState().cleared.ids]).toEqual(['bad', 'ok']);
+    // Only the failure is dismissed: a done job was never one to deal with.
+    expect([...store.getState().dismissed]).toEqual(['bad']);
+    const again = createLibraryStore({ client, onError: () => undefined, storage });
+    expect([...again.getState().cleared.ids]).toEqual(['bad', 'ok']);
+    expect(again.getState().dismissed.has('bad')).toBe(true);
+  });
+
+  it('clears finished jobs up to the newest of them, by the engine’s clock, and never moves that mark back', () => {
+    const storage = memoryStorage();
+    const store = createLibraryStore({ client: new FakeClient(), onError: () => undefined, storage });
+    store.getState().clearFinished([job('a', 'done', '2026-01-01T10:00:00Z'), job('b', 'cancelled', '2026-01-01T12:00:00Z')]);
+    expect(store.getState().cleared.finishedThrough).toBe('2026-01-01T12:00:00Z');
+    store.getState().clearFinished([job('old', 'done', '2025-12-31T00:00:00Z')]);
+    expect(store.getState().cleared.finishedThrough).toBe('2026-01-01T12:00:00Z');
+    expect(createLibraryStore({ client: new FakeClient(), onError: () => undefined, storage }).getState().cleared.finishedThrough).toBe('2026-01-01T12:00:00Z');
   });
 });
