@@ -22,6 +22,7 @@ const PATHS = {
   stop: 'M7 7h10v10H7Z',
   alert: 'M12 4 2.5 20h19Zm0 6v4m0 3h.01',
   check: 'M5 12l5 5 9-10',
+  copy: 'M9 9h11v11H9ZM15 9V4H4v11h5',
   more: 'M6 12h.01M12 12h.01M18 12h.01',
   x: 'M6 6l12 12M18 6 6 18',
 } as const;

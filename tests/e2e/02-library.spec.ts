@@ -1,10 +1,22 @@
 import { sharedPath } from '../helpers/shared';
+import type { Page } from '@playwright/test';
 import { addFiles, expect, row, snap, test } from './fixtures';
 
 const MULTI = sharedPath('corpus', 'pdf', 'long_real', 'docling__multi_page.pdf');
 const REVIEW = sharedPath('corpus', 'pdf', 'long_real', 'pdfjs__TAMReview.pdf');
 
 test.describe.configure({ mode: 'serial' });
+
+/**
+ * The window itself never scrolls: pdf.js's measuring canvas at the end of <body> once made the
+ * page 19 px taller than the window, and centering a passage scrolled the toolbar out of view.
+ */
+async function expectWindowUnscrolled(page: Page): Promise<void> {
+  const doc = await page.evaluate(() => ({ top: document.documentElement.scrollTop, body: document.body.scrollTop, height: document.documentElement.scrollHeight, window: window.innerHeight }));
+  expect(doc).toEqual({ top: 0, body: 0, height: doc.window, window: doc.window });
+  const toolbar = await page.getByRole('button', { name: 'Next page' }).boundingBox();
+  expect(toolbar?.y ?? -1).toBeGreaterThanOrEqual(0);
+}
 
 test('an empty library says what to do', async ({ app }) => {
   await expect(app.getByText('Add documents to get started')).toBeVisible();
@@ -30,6 +42,13 @@ test('search shows a highlighted snippet and the page; the viewer shows that pag
   await app.keyboard.press('Control+K');
   const input = app.getByTestId('search-input');
   await expect(input).toBeFocused();
+  // The pointer picks a result by moving: rest it on the fourth result of one search …
+  await input.fill('typewriter keyboard');
+  await app.evaluate(() => document.addEventListener('mousemove', (e) => (document.body.dataset.lastMove = JSON.stringify({ screenX: e.screenX, screenY: e.screenY, clientX: e.clientX, clientY: e.clientY })), true));
+  const resting = app.getByTestId('result').nth(3);
+  await resting.hover();
+  await expect(resting).toHaveAttribute('aria-selected', 'true');
+  // … then search again: new results render under the still pointer, the top one selected.
   await input.fill('Celtx screenwriting software');
   const first = app.getByTestId('result').first();
   await expect(first).toContainText('docling__multi_page.pdf');
@@ -39,7 +58,14 @@ test('search shows a highlighted snippet and the page; the viewer shows that pag
   expect(marked.some((t) => t.includes('celtx') || t.includes('screenwrit'))).toBe(true);
   await snap(app, '04-search-results');
 
-  // Keyboard: the first result is selected; Enter opens it.
+  // Keyboard: the first result is selected; Enter opens it. What a browser sends to the result
+  // that lands under a still pointer (mouseover; some also a mousemove where the pointer already
+  // was) is not movement and must not take the selection: it made Enter open another document.
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+  const under = app.getByTestId('result').nth(3);
+  await under.dispatchEvent('mouseover');
+  await under.dispatchEvent('mousemove', JSON.parse((await app.locator('body').getAttribute('data-last-move')) ?? '{}'));
+  await expect(under).toHaveAttribute('aria-selected', 'false');
   await expect(first).toHaveAttribute('aria-selected', 'true');
   await input.press('Enter');
   const viewer = app.getByTestId('viewer');
@@ -50,6 +76,8 @@ test('search shows a highlighted snippet and the page; the viewer shows that pag
   const highlighted = (await highlight.allTextContents()).join(' ');
   expect(highlighted).toMatch(/Celtx/);
   await expect(app.getByTestId('page-input')).toHaveValue('3');
+  // Centering the passage scrolls the viewer, never the window: the toolbar stays in view.
+  await expectWindowUnscrolled(app);
   await snap(app, '05-viewer-passage');
 
   // Page navigation and zoom.
@@ -74,7 +102,7 @@ test('the text view marks the same passage from its character offsets', async ({
   await expect(mark).toContainText('Sholes');
 });
 
-test('ask: a streamed answer cites its sources, and a citation opens the page with the passage highlighted', async ({ app }) => {
+test('ask: a streamed answer cites its sources, and a citation opens the page with the passage highlighted', async ({ app, served }) => {
   await app.keyboard.press('Control+4');
   await app.getByTestId('question-input').fill('When did Christopher Latham Sholes patent the typewriter?');
   await app.getByTestId('question-input').press('Enter');
@@ -87,14 +115,72 @@ test('ask: a streamed answer cites its sources, and a citation opens the page wi
   const page = /pages? (\d+)/.exec(label)?.[1];
   expect(page, label).toBeTruthy();
   await snap(app, '06-chat-answer');
+
+  // A copied selection keeps each citation as [n], apart from the text, not as a digit glued to it.
+  await app.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.url });
+  await turn.getByTestId('answer-text').evaluate((el) => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    getSelection()!.removeAllRanges();
+    getSelection()!.addRange(range);
+  });
+  await app.keyboard.press('Control+C');
+  const selected = await app.evaluate(() => navigator.clipboard.readText());
+  const chips = await turn.getByTestId('answer-text').getByTestId('citation').count();
+  expect(selected.match(/ \[\d+\]/g) ?? [], selected).toHaveLength(chips);
+  expect(selected.match(/\[\d+\]/g) ?? [], selected).toHaveLength(chips);
+  // The Copy button: the answer with its markers, then the sources with their pages.
+  await turn.getByTestId('copy-answer').click();
+  await expect(turn.getByTestId('copy-answer')).toHaveText('Copied');
+  const copied = await app.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toMatch(/\[1\][\s\S]*\n\nSources\n\[1\] \S+\.pdf — pages? \d+/);
+  await expect(turn.getByTestId('copy-answer')).toHaveText('Copy', { timeout: 5000 });
+
   await chip.click();
   await expect(app.getByTestId('viewer')).toHaveAttribute('data-page', page!);
   await expect(app.getByTestId('pdf-page')).toHaveAttribute('data-rendered', 'true');
   await expect(app.locator('.textLayer [data-testid="passage-highlight"]').first()).toBeVisible();
+  await expectWindowUnscrolled(app);
   await snap(app, '07-citation-in-viewer');
   // Back to the conversation, which is kept in the list.
   await app.keyboard.press('Escape');
   await expect(app.getByRole('navigation', { name: 'Conversations' })).toContainText('Sholes');
+});
+
+test('deleting a conversation can be undone, and is sent to the engine only when the undo runs out', async ({ app }) => {
+  await app.keyboard.press('Control+4');
+  const conversations = app.getByRole('navigation', { name: 'Conversations' });
+  const item = conversations.getByRole('listitem').filter({ hasText: 'Sholes' });
+  const toast = app.locator('.toast').filter({ hasText: 'Conversation deleted' });
+  await expect(item).toHaveCount(1);
+  await item.getByRole('button', { name: /^Delete / }).click();
+  await expect(item).toHaveCount(0);
+  await expect(toast).toBeVisible();
+  await snap(app, '14b-conversation-deleted-undo');
+  await toast.getByTestId('toast-action').click();
+  await expect(item).toHaveCount(1);
+
+  // Deleted again, and the page is reloaded within the undo window: the delete was never sent,
+  // so the conversation is still there.
+  await item.getByRole('button', { name: /^Delete / }).click();
+  await expect(item).toHaveCount(0);
+  await app.reload();
+  await expect(app.getByTestId('connection')).toHaveText(/Connected/);
+  await app.keyboard.press('Control+4');
+  await expect(item).toHaveCount(1);
+
+  // Once the toast is gone, it is deleted for good.
+  const sent = app.waitForResponse((r) => r.url().endsWith('/api/chat.delete'), { timeout: 20_000 });
+  await item.getByRole('button', { name: /^Delete / }).click();
+  await expect(toast).toBeVisible();
+  expect((await sent).ok()).toBe(true);
+  await expect(toast).toHaveCount(0);
+  await app.reload();
+  await expect(app.getByTestId('connection')).toHaveText(/Connected/);
+  await app.keyboard.press('Control+4');
+  await expect(conversations).toBeVisible();
+  await expect(item).toHaveCount(0);
 });
 
 test('dark theme and a narrow window still look right', async ({ app }) => {

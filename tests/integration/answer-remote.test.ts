@@ -218,10 +218,13 @@ describe('Answerer with the remote provider', () => {
   });
 
   it('a wrong key is not retried: the chain falls back to extractive, and alone it fails clearly', async () => {
-    const r = await answerer({}, { apiKey: 'sk-wrong' }).answer({ question: 'What causes scurvy?' });
+    const events: AnswerEvent[] = [];
+    const r = await answerer({}, { apiKey: 'sk-wrong' }).answer({ question: 'What causes scurvy?' }, { onEvent: (e) => events.push(e) });
     expect(seen).toHaveLength(1);
     expect(r.provider).toBe('extractive');
     expect(r.attempts[0].error?.code).toBe('UNAUTHORIZED');
+    // What Chat's "your remote model did not answer" notice reads: remote started, another answered.
+    expect(events.flatMap((e) => (e.type === 'provider' ? [e.provider] : []))).toEqual(['remote', 'extractive']);
     seen = [];
     await expect(answerer({}, { apiKey: 'sk-wrong' }).answer({ question: 'What causes scurvy?', provider: 'remote' })).rejects.toMatchObject({
       code: 'UNAUTHORIZED',

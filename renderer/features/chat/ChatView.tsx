@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { ChatTurn } from '../../../contract';
-import { useChat, useStores } from '../../app/context';
+import type { ChatSummary, ChatTurn } from '../../../contract';
+import { useChat, useSettings, useStores } from '../../app/context';
 import { EmptyState } from '../../components/EmptyState';
 import { formatDate } from '../../components/format';
 import { Icon } from '../../components/Icon';
-import { AnswerText, SourceList } from './Answer';
+import { AnswerText, CopyAnswerButton, FallbackNotice, SourceList } from './Answer';
+import type { ProviderModels } from './fallback';
 
 const STAGE: Record<string, string> = { sending: 'Sending…', retrieving: 'Finding passages…', writing: 'Writing…' };
 
-function Turn({ turn }: { turn: ChatTurn }) {
+function Turn({ turn, failed, models }: { turn: ChatTurn; failed: string[] | undefined; models: ProviderModels }) {
   return (
     <article className="turn" data-testid="turn">
       <div className="question">{turn.question}</div>
@@ -16,10 +17,14 @@ function Turn({ turn }: { turn: ChatTurn }) {
         {turn.notFound && <div className="answer-flag">Not found in your documents</div>}
         <AnswerText text={turn.answer} citations={turn.citations} />
         <SourceList citations={turn.citations} />
-        <div className="answer-meta">
-          {turn.provider === 'none' ? 'No model used' : turn.provider === 'extractive' ? 'Quoted from the sources (no model)' : `${turn.provider}${turn.model && turn.model !== turn.provider ? ` · ${turn.model}` : ''}`}
-          {/* Confidence describes an answer; "not found" gives none, so none is shown. */}
-          {!turn.notFound && ` · confidence ${Math.round(turn.confidence * 100)}%`}
+        {failed && <FallbackNotice failed={failed} answeredBy={turn.provider} models={models} />}
+        <div className="answer-foot">
+          <div className="answer-meta">
+            {turn.provider === 'none' ? 'No model used' : turn.provider === 'extractive' ? 'Quoted from the sources (no model)' : `${turn.provider}${turn.model && turn.model !== turn.provider ? ` · ${turn.model}` : ''}`}
+            {/* Confidence describes an answer; "not found" gives none, so none is shown. */}
+            {!turn.notFound && ` · confidence ${Math.round(turn.confidence * 100)}%`}
+          </div>
+          <CopyAnswerButton text={turn.answer} citations={turn.citations} />
         </div>
       </div>
     </article>
@@ -28,10 +33,16 @@ function Turn({ turn }: { turn: ChatTurn }) {
 
 /** Chat: questions answered from the library, with citation chips that open the cited page. */
 export function ChatView() {
-  const { chat } = useStores();
-  const chats = useChat((s) => s.chats);
+  const { chat, app, settings } = useStores();
+  const allChats = useChat((s) => s.chats);
+  const deleting = useChat((s) => s.deleting);
+  const chats = allChats.filter((c) => !deleting.includes(c.id));
   const current = useChat((s) => s.current);
   const pending = useChat((s) => s.pending);
+  const fallbacks = useChat((s) => s.fallbacks);
+  const answerSettings = useSettings((s) => s.engine?.answer);
+  const models: ProviderModels = { remote: answerSettings?.remote?.model, local: answerSettings?.local?.model };
+  const needModels = Object.keys(fallbacks).length > 0 && !answerSettings;
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
@@ -44,6 +55,21 @@ export function ChatView() {
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [current?.turns.length, pending?.text, pending?.stage]);
+  // The fallback notice names the model that failed, from the settings.
+  useEffect(() => {
+    if (needModels) void settings.getState().loadEngine();
+  }, [needModels, settings]);
+
+  // Hidden at once, deleted when the Undo toast is gone (see the chat store).
+  const remove = (c: ChatSummary): void => {
+    chat.getState().remove(c.id);
+    app.getState().toast('info', 'Conversation deleted', undefined, {
+      label: 'Undo',
+      run: () => {
+        if (!chat.getState().undoRemove(c.id)) app.getState().toast('info', 'Too late to undo: the conversation was deleted');
+      },
+    });
+  };
 
   const send = (e?: FormEvent): void => {
     e?.preventDefault();
@@ -81,7 +107,7 @@ export function ChatView() {
                       {c.turns} question{c.turns === 1 ? '' : 's'} · {formatDate(c.updatedAt)}
                     </span>
                   </button>
-                  <button className="icon-btn icon-btn-danger" aria-label={`Delete ${c.title}`} title="Delete" onClick={() => void chat.getState().remove(c.id)}>
+                  <button className="icon-btn icon-btn-danger" aria-label={`Delete ${c.title}`} title="Delete" onClick={() => remove(c)}>
                     <Icon name="trash" />
                   </button>
                 </li>
@@ -97,7 +123,7 @@ export function ChatView() {
                 <p>Without a language model configured, Quarry answers by quoting the most relevant sentences.</p>
               </EmptyState>
             ) : (
-              current?.turns.map((t) => <Turn key={t.id} turn={t} />)
+              current?.turns.map((t) => <Turn key={t.id} turn={t} failed={fallbacks[t.id]} models={models} />)
             )}
             {pending && (
               <article className="turn turn-pending" data-testid="pending-turn">

@@ -1,3 +1,6 @@
+import type { Citation } from '../../../contract';
+import { citationPageEnd } from '../viewer/target';
+
 /** A piece of an answer: plain text, or a citation marker's numbers. */
 export type AnswerPart = { kind: 'text'; text: string } | { kind: 'cite'; numbers: number[] };
 
@@ -40,4 +43,19 @@ export function answerParts(text: string, known: ReadonlySet<number>): AnswerPar
   }
   if (pos < text.length) parts.push({ kind: 'text', text: text.slice(pos) });
   return parts;
+}
+
+/**
+ * An answer as plain text for the clipboard: the text with its `[n]` markers as written, then
+ * the numbered sources ("[1] report.pdf — page 4"), so the numbers still lead somewhere once
+ * pasted.
+ */
+export function answerCopyText(answer: string, citations: readonly Pick<Citation, 'n' | 'docName' | 'page' | 'pageEnd' | 'start' | 'end'>[]): string {
+  const text = answer.trim();
+  if (!citations.length) return text;
+  const sources = citations.map((c) => {
+    const end = citationPageEnd(c);
+    return `[${c.n}] ${c.docName} — ${end > c.page ? `pages ${c.page}–${end}` : `page ${c.page}`}`;
+  });
+  return `${text}\n\nSources\n${sources.join('\n')}`;
 }

@@ -201,7 +201,8 @@ export function SearchView() {
                   role="option"
                   aria-selected={i === selected}
                   className={`result${i === selected ? ' selected' : ''}`}
-                  onMouseEnter={() => search.getState().select(i)}
+                  // Movement, not entry: new results appearing under a still pointer must not take the selection.
+                  onMouseMove={(e) => search.getState().pointTo(i, { x: e.screenX, y: e.screenY })}
                   onClick={() => open(r)}
                   data-testid="result"
                 >

@@ -33,6 +33,11 @@ export interface SearchState {
   more(): Promise<void>;
   move(delta: number): void;
   select(index: number): void;
+  /**
+   * The pointer moved over result `index`, at screen position `at`: selects it, unless the
+   * pointer is where it last was (see the store).
+   */
+  pointTo(index: number, at: { x: number; y: number }): void;
 }
 
 export type SearchStore = StoreApi<SearchState>;
@@ -66,6 +71,10 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight = false;
   let queued = false;
+  // Where the pointer last was over the results. Results rendered under a still pointer get
+  // hover events (mouseenter, and in some browsers a mousemove at the same spot) although the
+  // user did nothing; selecting on those made Enter open whatever landed under the mouse.
+  let pointer: { x: number; y: number } | undefined;
 
   return createStore<SearchState>()((set, get) => {
     const run = async (keepSelection = false): Promise<void> => {
@@ -140,6 +149,11 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
         set((s) => ({ selected: Math.min(n - 1, Math.max(0, s.selected + delta)) }));
       },
       select: (selected) => set({ selected }),
+      pointTo: (index, at) => {
+        if (pointer && pointer.x === at.x && pointer.y === at.y) return;
+        pointer = { ...at };
+        if (get().selected !== index) set({ selected: index });
+      },
     };
   });
 }

@@ -4,6 +4,7 @@ import { errorInfo, type QuarryClient } from '../../api/client';
 import { applyHighlights } from './highlight';
 import { locatePassage } from './match';
 import { loadPdfJs, openPdf } from './pdf';
+import { revealInPane } from './scroll';
 
 export interface PdfViewerProps {
   client: QuarryClient;
@@ -88,7 +89,7 @@ export function PdfViewer(props: PdfViewerProps) {
       if (passage) {
         const ranges = locatePassage(textLayer.textContentItemsStr, passage);
         const marks = ranges ? applyHighlights(textLayer.textDivs, ranges, document) : [];
-        marks[0]?.scrollIntoView({ block: 'center' });
+        if (marks[0]) revealInPane(marks[0]);
         cb.current.onHighlight(marks.length > 0);
       } else cb.current.onHighlight(undefined);
       setRendering(false);

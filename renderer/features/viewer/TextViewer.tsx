@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
+import { revealInPane } from './scroll';
 
 /** A page's extracted text with the cited range marked (DOCX, Markdown, HTML, text — and PDFs in text mode). */
 export function TextViewer({ text, range }: { text: string; range: [number, number] | undefined }) {
   const markRef = useRef<HTMLElement>(null);
   useEffect(() => {
-    markRef.current?.scrollIntoView({ block: 'center' });
+    if (markRef.current) revealInPane(markRef.current);
   }, [text, range]);
   if (!text.trim()) {
     return <div className="text-pane text-empty">This page has no text (it may be a scan that needs OCR).</div>;

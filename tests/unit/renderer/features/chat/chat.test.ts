@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatEvent, ChatTurn, Citation } from '../../../../../contract';
-import { answerParts } from '../../../../../renderer/features/chat/citations';
+import { ACTION_TOAST_MS } from '../../../../../renderer/app/store';
+import { answerCopyText, answerParts } from '../../../../../renderer/features/chat/citations';
+import { failedProviders, fallbackNotice } from '../../../../../renderer/features/chat/fallback';
 import { createChatStore } from '../../../../../renderer/features/chat/store';
 import { FakeClient } from '../../fake-client';
 
@@ -22,6 +24,31 @@ describe('answerParts', () => {
       { kind: 'text', text: ' and [a].' },
     ]);
     expect(answerParts('no markers', new Set([1]))).toEqual([{ kind: 'text', text: 'no markers' }]);
+  });
+});
+
+describe('answerCopyText', () => {
+  it('keeps the [n] markers and lists the sources with their pages', () => {
+    const sources = [cite(1), { ...cite(2), docName: 'redp5110.pdf', page: 13, pageEnd: 14 }];
+    expect(answerCopyText('IBM i 7.2 [1] and 7.3 [1, 2].\n', sources)).toBe('IBM i 7.2 [1] and 7.3 [1, 2].\n\nSources\n[1] a.pdf — page 1\n[2] redp5110.pdf — pages 13–14');
+  });
+  it('is the text alone when nothing is cited', () => {
+    expect(answerCopyText('I could not find this in your documents.', [])).toBe('I could not find this in your documents.');
+  });
+});
+
+describe('fallback notice', () => {
+  it('counts a provider as failed only when it was started and another answered', () => {
+    expect(failedProviders(['remote', 'extractive'], 'extractive')).toEqual(['remote']);
+    expect(failedProviders(['remote', 'local', 'extractive'], 'extractive')).toEqual(['remote', 'local']);
+    // Retried and then answered; never started (not configured); nothing generated at all.
+    expect(failedProviders(['remote'], 'remote')).toEqual([]);
+    expect(failedProviders(['extractive'], 'extractive')).toEqual([]);
+    expect(failedProviders([], 'none')).toEqual([]);
+  });
+  it('names the model that failed and what answered instead', () => {
+    expect(fallbackNotice(['remote'], 'extractive', { remote: 'llama3.2' })).toBe('Your remote model (llama3.2) did not answer — answered by quoting the sources instead.');
+    expect(fallbackNotice(['remote'], 'local', {})).toBe('Your remote model did not answer — your local model answered instead.');
   });
 });
 
@@ -95,10 +122,76 @@ describe('chat store', () => {
     expect(client.calls.filter((c) => c.method === 'chat.ask')).toHaveLength(1);
   });
 
+  it('remembers which providers failed before the one that wrote the answer', async () => {
+    const { client, store } = setup();
+    await store.getState().ask('q?');
+    client.emit('chat.event', ev({ type: 'provider', provider: 'remote' }));
+    client.emit('chat.event', ev({ type: 'provider', provider: 'remote' })); // a retry
+    client.emit('chat.event', ev({ type: 'provider', provider: 'extractive' }));
+    client.emit('chat.event', ev({ type: 'done', turn: { ...turn('Vitamin C [1].'), id: 'fell-back' } }));
+    expect(store.getState().fallbacks).toEqual({ 'fell-back': ['remote'] });
+    // Quoting because nothing else is configured is no failure.
+    await store.getState().ask('again?');
+    client.emit('chat.event', ev({ type: 'provider', provider: 'extractive' }));
+    client.emit('chat.event', ev({ type: 'done', turn: { ...turn('Vitamin C [1].'), id: 'quoted' } }));
+    expect(store.getState().fallbacks).toEqual({ 'fell-back': ['remote'] });
+  });
+
   it('reports a refused ask on the pending answer', async () => {
     const { client, store } = setup();
     delete client.handlers['chat.ask'];
     await store.getState().ask('q?');
     expect(store.getState().pending).toMatchObject({ stage: 'failed', error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('deleting a conversation', () => {
+  afterEach(() => vi.useRealTimers());
+
+  function withChat() {
+    vi.useFakeTimers();
+    const t = setup();
+    t.client.handlers['chat.delete'] = () => ({ ok: true });
+    t.client.handlers['chat.get'] = () => ({ id: 'c1', title: 'q?', createdAt: '', updatedAt: '', turns: [turn('Vitamin C [1].')] });
+    t.store.setState({ chats: [{ id: 'c1', title: 'q?', createdAt: '', updatedAt: '', turns: 1 }], current: { id: 'c1', title: 'q?', createdAt: '', updatedAt: '', turns: [turn('Vitamin C [1].')] } });
+    return t;
+  }
+  const deletes = (client: FakeClient) => client.calls.filter((c) => c.method === 'chat.delete');
+
+  it('hides it at once and deletes it only when the undo window ends', async () => {
+    const { client, store } = withChat();
+    store.getState().remove('c1');
+    expect(store.getState()).toMatchObject({ deleting: ['c1'], current: undefined });
+    await vi.advanceTimersByTimeAsync(ACTION_TOAST_MS - 1);
+    expect(deletes(client)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(deletes(client).map((c) => c.input)).toEqual([{ chatId: 'c1' }]);
+    expect(store.getState()).toMatchObject({ chats: [], deleting: [] });
+    expect(store.getState().undoRemove('c1')).toBe(false);
+  });
+
+  it('is undone without telling the engine, and the open conversation comes back', async () => {
+    const { client, store } = withChat();
+    store.getState().remove('c1');
+    expect(store.getState().undoRemove('c1')).toBe(true);
+    await vi.advanceTimersByTimeAsync(ACTION_TOAST_MS * 2);
+    expect(deletes(client)).toHaveLength(0);
+    expect(store.getState().deleting).toEqual([]);
+    expect(store.getState().chats.map((c) => c.id)).toEqual(['c1']);
+    expect(store.getState().current?.id).toBe('c1');
+  });
+
+  it('brings it back with the error when the delete fails; one already gone counts as deleted', async () => {
+    const { client, store, errors } = withChat();
+    client.handlers['chat.delete'] = () => Promise.reject(new Error('disk full'));
+    store.getState().remove('c1');
+    await vi.advanceTimersByTimeAsync(ACTION_TOAST_MS);
+    expect(errors).toEqual(['disk full']);
+    expect(store.getState()).toMatchObject({ deleting: [], chats: [{ id: 'c1' }] });
+    delete client.handlers['chat.delete']; // the fake answers NOT_FOUND
+    store.getState().remove('c1');
+    await vi.advanceTimersByTimeAsync(ACTION_TOAST_MS);
+    expect(errors).toEqual(['disk full']);
+    expect(store.getState()).toMatchObject({ deleting: [], chats: [] });
   });
 });

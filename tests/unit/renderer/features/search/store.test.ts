@@ -89,6 +89,26 @@ describe('search store', () => {
     expect(Math.max(...ks)).toBe(MAX_RESULTS);
   });
 
+  it('selects a result the pointer moves over, but not on events where the pointer stayed put', async () => {
+    const client = new FakeClient();
+    client.handlers['search.query'] = (q) => ({ query: q.query, mode: 'hybrid', tookMs: 1, results: Array.from({ length: 5 }, (_, i) => hit(`${q.query}-${i}`)) });
+    const s = createSearchStore(client);
+    s.getState().setQuery('pump');
+    await vi.advanceTimersByTimeAsync(0);
+    s.getState().pointTo(3, { x: 40, y: 300 });
+    expect(s.getState().selected).toBe(3);
+    // New results under the still pointer: the top one is selected, and a mousemove the browser
+    // sends where the pointer already was does not change that.
+    s.getState().setQuery('pump valve');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.getState()).toMatchObject({ resultsFor: 'pump valve', selected: 0 });
+    s.getState().pointTo(3, { x: 40, y: 300 });
+    expect(s.getState().selected).toBe(0);
+    // A real move does.
+    s.getState().pointTo(2, { x: 40, y: 260 });
+    expect(s.getState().selected).toBe(2);
+  });
+
   it('clears results for an empty query without calling the engine', async () => {
     const client = new FakeClient();
     const s = createSearchStore(client, { debounceMs: 10 });
