@@ -127,8 +127,13 @@ export function SignedOut({ refused }: { refused: boolean }) {
         </span>
         <h1>{refused ? 'The access token was refused' : 'Sign in to this Quarry server'}</h1>
         <p>
-          Open the link that <code>quarry serve</code> printed in its terminal — it ends in <code>#token=…</code> and signs this
-          browser in. {refused ? 'The server may have been restarted with a new token.' : ''}
+          Open the link that <code>npm start</code> (or <code>quarry serve</code>) printed in its terminal — it ends in{' '}
+          <code>#token=…</code> and signs this browser in.{' '}
+          {refused ? 'The server was probably restarted: each start makes a new token unless one is given.' : ''}
+        </p>
+        <p className="muted">
+          To keep the same link across restarts, start it with <code>QUARRY_TOKEN=…</code> in the environment or{' '}
+          <code>--token …</code>.
         </p>
       </div>
     </div>

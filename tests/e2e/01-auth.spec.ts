@@ -45,5 +45,8 @@ test.describe('access token', () => {
   test('a wrong token in the URL shows the refusal, not a broken app', async ({ page, served }) => {
     await page.goto(`${served.url}/#token=wrong-token-wrong-token`);
     await expect(page.getByRole('heading', { name: 'The access token was refused' })).toBeVisible();
+    // It names the command people actually ran, and how to keep one link across restarts.
+    await expect(page.getByRole('alert')).toContainText('npm start');
+    await expect(page.getByRole('alert')).toContainText('QUARRY_TOKEN');
   });
 });
