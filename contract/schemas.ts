@@ -147,6 +147,12 @@ export const SearchResults = z.object({
   rerank: RerankInfo.optional(),
   /** Diversification applied: its settings and how many of the top results it changed. */
   diversity: z.object({ lambda: z.number(), pageCap: z.number().int(), similarity: z.enum(['vectors', 'tokens']), changed: z.number().int() }).optional(),
+  /**
+   * IDs, codes and quoted phrases the query asked for that no passage searched holds verbatim
+   * ("INV-2024-0043" when only INV-2024-0042 exists): the results are near misses, not matches.
+   * Absent when every one was found, or when the query had none to look up.
+   */
+  missing: z.array(z.string()).optional(),
 });
 export type SearchResults = z.infer<typeof SearchResults>;
 

@@ -63,6 +63,7 @@ export const searchCommand: Command = {
           })),
           rerank: res.rerank,
           diversity: res.diversity,
+          ...(res.missing ? { missing: res.missing } : {}),
         });
         return 0;
       }
@@ -70,7 +71,10 @@ export const searchCommand: Command = {
         io.out.write(engine.documents().size === 0 ? 'The library is empty. Add documents with `quarry ingest <files|folders>`.\n' : `No results for "${query}".\n`);
         return 0;
       }
-      io.out.write(style(io.out, 'dim', `${res.results.length} results in ${res.tookMs} ms (${res.mode})${refinementNote(res)}`) + '\n\n');
+      io.out.write(style(io.out, 'dim', `${res.results.length} results in ${res.tookMs} ms (${res.mode})${refinementNote(res)}`) + '\n');
+      // Near misses are not matches: "INV-2024-0043" must not pass for the 0042 that was found.
+      if (res.missing) io.out.write(style(io.out, 'yellow', `No passage contains ${res.missing.map((m) => `"${m}"`).join(', ')}: these are the closest passages.`) + '\n');
+      io.out.write('\n');
       res.results.forEach((r, i) => {
         const pages = r.pageEnd > r.page ? `pages ${r.page}–${r.pageEnd}` : `page ${r.page}`;
         io.out.write(`${style(io.out, 'bold', `${i + 1}. ${r.docName}`)} — ${pages}  ${style(io.out, 'dim', `score ${r.score.toFixed(3)} · ${r.retrievers.join('+')}`)}\n`);

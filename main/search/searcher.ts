@@ -69,14 +69,17 @@ export class Searcher {
     const wantText = q.mode !== 'vector';
     const wantVector = q.mode === 'vector' || (q.mode === 'hybrid' && fusion.denseWeight > 0);
 
+    const lookup = (q.mode !== 'vector' && analyzed.strict) || (opts.exact !== false && hasQuoted(analyzed));
     const [textRows, vectorRows, exactRows] = await Promise.all([
       wantText && analyzed.text ? this.textCandidates(analyzed, n, where, opts.headingBoost ?? 0) : Promise.resolve([]),
       wantVector ? this.vectorCandidates(analyzed.text || q.query, n, where, opts.signal) : Promise.resolve([]),
-      (q.mode !== 'vector' && analyzed.strict) || (opts.exact !== false && hasQuoted(analyzed)) ? this.exactCandidates(analyzed, n, where) : Promise.resolve([]),
+      lookup ? this.exactCandidates(analyzed, n, where) : Promise.resolve([]),
     ]);
 
     const rows = new Map<string, ScoredRow>();
     for (const r of [...textRows, ...vectorRows, ...exactRows]) if (!rows.has(r.id)) rows.set(r.id, r);
+    // What was looked up and not found anywhere: the results that follow are near misses.
+    const missing = lookup && opts.exact !== false ? missingUnits(analyzed, rows.values()) : [];
     const textRanked: Ranked[] = textRows.map((r) => ({ id: r.id, score: r._score ?? 0 }));
     const vectorRanked: Ranked[] = vectorRows.map((r) => ({ id: r.id, score: 1 - (r._distance ?? 1) }));
 
@@ -137,6 +140,7 @@ export class Searcher {
       results,
       ...(rerank ? { rerank } : {}),
       ...(diversity ? { diversity } : {}),
+      ...(missing.length ? { missing } : {}),
     };
   }
 
@@ -200,6 +204,19 @@ export function requirePhrases(fused: Fused[], rows: Map<string, ScoredRow>, a: 
     const text = rows.get(f.id)?.text ?? '';
     return patterns.every((p) => p.test(text));
   });
+}
+
+/**
+ * The units of a lookup (IDs, codes, quoted phrases; in a strict query its numbers and acronyms
+ * too) that none of the candidate passages holds verbatim. The exact candidates come from a
+ * search of the whole (filtered) library for each unit's words, so a unit missing from them is
+ * missing from the library.
+ */
+export function missingUnits(a: AnalyzedQuery, rows: Iterable<ScoredRow>): string[] {
+  const wanted = a.strict ? a.units : a.units.filter((u) => u.kind === 'code' || u.kind === 'quoted');
+  if (wanted.length === 0) return [];
+  const texts = [...rows].map((r) => r.text);
+  return wanted.filter((u) => !texts.some((t) => exactPattern(u.text).test(t))).map((u) => u.text);
 }
 
 /**

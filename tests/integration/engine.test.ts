@@ -115,6 +115,15 @@ describe('engine: ingest and search the generated sample library', () => {
     }
   });
 
+  it('says which looked-up code no passage holds, and nothing when the code is found', async () => {
+    const res = await search(engine, { query: 'E-9999', k: 5 });
+    expect(res.missing).toEqual(['E-9999']);
+    expect(res.results.every((r) => !r.retrievers.includes('exact'))).toBe(true);
+    expect((await search(engine, { query: 'E-4012', k: 5 })).missing).toBeUndefined();
+    // A long question's numbers are words, not lookups: nothing is reported missing for them.
+    expect((await search(engine, { query: 'what should be checked on the pump every 9999 hours of service', k: 5 })).missing).toBeUndefined();
+  });
+
   it('finds "Item 7A" on page 3 of the annual report', async () => {
     const res = await search(engine, { query: 'Item 7A market risk', k: 3, mode: 'text' });
     expect(res.results[0]).toMatchObject({ docName: 'annual-report-2025.pdf', page: 3 });

@@ -3,7 +3,7 @@ import type { FileFormat, SearchMode, SearchResult } from '../../../contract';
 import { useApp, useLibrary, useSearch, useStores } from '../../app/context';
 import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
-import { exactTierEnd, hasQuotedPhrase, highlightParts, MAX_RESULTS, onlyByMeaning, rerankNote } from './store';
+import { exactTierEnd, hasQuotedPhrase, highlightParts, MAX_RESULTS, missingNotice, onlyByMeaning, rerankNote } from './store';
 
 const MODES: { value: SearchMode; label: string }[] = [
   { value: 'hybrid', label: 'Hybrid' },
@@ -45,6 +45,7 @@ export function SearchView() {
   const error = useSearch((s) => s.error);
   const tookMs = useSearch((s) => s.tookMs);
   const rerank = useSearch((s) => s.rerank);
+  const missing = useSearch((s) => s.missing);
   const resultsFor = useSearch((s) => s.resultsFor);
   const selected = useSearch((s) => s.selected);
   const limit = useSearch((s) => s.limit);
@@ -182,10 +183,18 @@ export function SearchView() {
           </EmptyState>
         ) : (
           <>
-            {status === 'done' && resultsFor === query.trim() && onlyByMeaning(results, mode) && (
-              <p className="search-notice" role="status" data-testid="meaning-only">
-                No passage contains these words. These are the passages closest in meaning.
+            {status === 'done' && resultsFor === query.trim() && missing?.length ? (
+              <p className="search-notice" role="status" data-testid="exact-missing">
+                {missingNotice(missing, onlyByMeaning(results, mode))}
               </p>
+            ) : (
+              status === 'done' &&
+              resultsFor === query.trim() &&
+              onlyByMeaning(results, mode) && (
+                <p className="search-notice" role="status" data-testid="meaning-only">
+                  No passage contains these words. These are the passages closest in meaning.
+                </p>
+              )
             )}
             <ul ref={list} id="search-results" className="results" role="listbox" aria-label="Search results" data-testid="results">
               {results.map((r, i) => [

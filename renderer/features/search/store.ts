@@ -16,6 +16,8 @@ export interface SearchState {
   tookMs: number | undefined;
   /** What cross-encoder reranking did for these results (absent when it is off). */
   rerank: RerankInfo | undefined;
+  /** The IDs, codes or quoted phrases of the query that no passage holds (see SearchResults). */
+  missing: string[] | undefined;
   /** The query the results belong to (they may lag behind what is typed). */
   resultsFor: string;
   status: 'idle' | 'searching' | 'done' | 'error';
@@ -85,7 +87,7 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
       const q = query.trim();
       const mine = ++seq;
       if (!q) {
-        set({ results: [], status: 'idle', error: undefined, resultsFor: '', tookMs: undefined, rerank: undefined, selected: 0 });
+        set({ results: [], status: 'idle', error: undefined, resultsFor: '', tookMs: undefined, rerank: undefined, missing: undefined, selected: 0 });
         return;
       }
       set({ status: 'searching' });
@@ -94,10 +96,10 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
         const res = await client.call('search.query', { query: q, mode, k: limit, filters });
         if (mine !== seq) return;
         const selected = keepSelection ? Math.min(get().selected, Math.max(0, res.results.length - 1)) : 0;
-        set({ results: res.results, tookMs: res.tookMs, rerank: res.rerank, resultsFor: q, status: 'done', error: undefined, selected });
+        set({ results: res.results, tookMs: res.tookMs, rerank: res.rerank, missing: res.missing, resultsFor: q, status: 'done', error: undefined, selected });
       } catch (e) {
         if (mine !== seq) return;
-        set({ status: 'error', error: errorInfo(e), results: [], rerank: undefined, resultsFor: q });
+        set({ status: 'error', error: errorInfo(e), results: [], rerank: undefined, missing: undefined, resultsFor: q });
       } finally {
         inFlight = false;
         if (queued) void run();
@@ -119,6 +121,7 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
       results: [],
       tookMs: undefined,
       rerank: undefined,
+      missing: undefined,
       resultsFor: '',
       status: 'idle',
       error: undefined,
@@ -156,6 +159,15 @@ export function createSearchStore(client: QuarryClient, opts: { debounceMs?: num
       },
     };
   });
+}
+
+/**
+ * The notice above near misses: "No passage contains “INV-2024-0043”. These passages share some
+ * of its words." (or, when only the meaning side found anything, "…closest in meaning").
+ */
+export function missingNotice(missing: readonly string[], byMeaningOnly: boolean): string {
+  const list = missing.map((m) => `“${m}”`).join(', ');
+  return `No passage contains ${list}. ${byMeaningOnly ? 'These are the passages closest in meaning.' : `These passages share some of ${missing.length > 1 ? 'their' : 'its'} words.`}`;
 }
 
 /**

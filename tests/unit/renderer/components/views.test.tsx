@@ -61,6 +61,15 @@ describe('search', () => {
     expect(set(byMeaning, 'vector')).not.toContain('meaning-only');
     expect(set([{ ...base, retrievers: ['text', 'vector'] as never }, byMeaning[1]])).not.toContain('meaning-only');
   });
+
+  it('says when an ID that was looked up is in no passage, so a near miss is not taken for it', () => {
+    const base = { chunkId: 'c', docId: 'd', docName: 'invoices.txt', path: '/i.txt', page: 1, pageEnd: 1, start: 0, end: 5, headingPath: [], sectionId: 's', score: 1, text: 't', snippet: 'x', highlights: [] as [number, number][] };
+    const near = [{ ...base, retrievers: ['text' as const, 'vector' as const] }];
+    const html = (missing: string[] | undefined) =>
+      renderWith(<SearchView />, (s) => s.search.setState({ query: 'INV-2024-0043', resultsFor: 'INV-2024-0043', mode: 'hybrid', status: 'done', results: near, tookMs: 5, missing })).html;
+    expect(html(['INV-2024-0043'])).toContain('No passage contains “INV-2024-0043”. These passages share some of its words.');
+    expect(html(undefined)).not.toContain('exact-missing');
+  });
 });
 
 describe('shell and other views', () => {
