@@ -18,6 +18,18 @@ function cancelled(): QuarryError {
   return new QuarryError('CANCELLED', 'Cancelled');
 }
 
+/** "Page 4", "Pages 2–18, 22": consecutive pages as ranges. */
+export function pageList(pages: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    let j = i;
+    while (j + 1 < pages.length && pages[j + 1] === pages[j] + 1) j++;
+    parts.push(j > i ? `${pages[i]}–${pages[j]}` : `${pages[i]}`);
+    i = j;
+  }
+  return `${pages.length === 1 ? 'Page' : 'Pages'} ${parts.join(', ')}`;
+}
+
 function assemble(meta: DocumentMeta, raw: RawPdfPage[], warnings: ExtractedDocument['warnings'], fileName: string): ExtractedDocument {
   if (!raw.some((p) => !p.error)) {
     const first = raw.find((p) => p.error)?.error;
@@ -30,8 +42,15 @@ function assemble(meta: DocumentMeta, raw: RawPdfPage[], warnings: ExtractedDocu
   for (const p of pages) {
     if (p.error) all.push({ page: p.page, code: p.error.code, message: p.error.message });
   }
-  const ocr = pages.filter((p) => p.needsOcr).length;
+  const garbled = pages.filter((p) => p.garbled).map((p) => p.page);
+  const ocr = pages.filter((p) => p.needsOcr && !p.garbled).length;
   if (ocr > 0) all.push({ code: 'NEEDS_OCR', message: `${ocr} of ${pages.length} pages have no text layer (scanned?).` });
+  if (garbled.length > 0) {
+    all.push({
+      code: 'TEXT_UNREADABLE',
+      message: `${pageList(garbled)}: the text layer does not decode to readable text (its fonts have no Unicode map), so ${garbled.length === 1 ? 'it is' : 'they are'} left out of search. OCR would read ${garbled.length === 1 ? 'it' : 'them'}.`,
+    });
+  }
   return { format: 'pdf', meta: { ...meta, pageCount: meta.pageCount || pages.length }, pages, warnings: all };
 }
 

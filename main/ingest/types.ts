@@ -21,6 +21,11 @@ export interface ExtractedPage {
   blocks: Block[];
   /** The page has no text layer (a scan): OCR would be needed to read it. */
   needsOcr?: boolean;
+  /**
+   * The page has a text layer, but it does not decode to text (fonts without a Unicode map give
+   * "% & ' % !" for words): left out of search like a scan (needsOcr is set too).
+   */
+  garbled?: boolean;
   /** The page could not be read; the rest of the document still is. */
   error?: { code: string; message: string };
 }

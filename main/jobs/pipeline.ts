@@ -204,15 +204,17 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
   };
   // Only a PDF page without a text layer is a scan; an empty Word or text file already carries
   // the extractor's NO_TEXT warning, and a second one would say the same again.
-  const scanned = extracted.format === 'pdf' && doc.pagesNeedingOcr > 0;
-  if (chunks.length === 0 && (scanned || !doc.warnings.some((w) => w.code === 'NO_TEXT'))) {
+  const scanned = extracted.format === 'pdf' && extracted.pages.some((p) => p.needsOcr && !p.garbled);
+  // A PDF whose only text is undecodable already says so (TEXT_UNREADABLE), and is no scan.
+  const unreadable = extracted.pages.some((p) => p.garbled);
+  if (chunks.length === 0 && !(unreadable && !scanned) && (scanned || !doc.warnings.some((w) => w.code === 'NO_TEXT'))) {
     // A scan with nothing searchable gets one warning that says so and what to do, in place of
     // the extractor's "N of M pages have no text layer", which would say the same again.
     if (scanned) doc.warnings = doc.warnings.filter((w) => w.code !== 'NEEDS_OCR');
     doc.warnings.push({
       code: 'NO_TEXT',
       message: scanned
-        ? `No text layer on ${doc.pagesNeedingOcr === 1 ? 'its page' : `any of its ${doc.pagesNeedingOcr} pages`}: it is a scan, and Quarry cannot read scans yet. Run OCR on it (for example with ocrmypdf), then add it again.`
+        ? `No text layer on ${doc.pagesNeedingOcr === 1 ? 'its page' : `${doc.pagesNeedingOcr === doc.pages ? 'any of its' : ''} ${doc.pagesNeedingOcr} pages`.trim()}: it is a scan, and Quarry cannot read scans yet. Run OCR on it (for example with ocrmypdf), then add it again.`
         : 'The document contains no text.',
     });
   }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
+import { chunkDocument } from '../../main/chunk/chunker';
 import { extractFile } from '../../main/ingest';
 import { loadPdfjs, openPdf, pdfjsAssetDirs, type PdfDocument } from '../../main/ingest/pdfjs';
 import type { ExtractedDocument, ExtractOptions } from '../../main/ingest/types';
@@ -120,6 +121,38 @@ describe('scanned PDFs', () => {
       expect(doc.pages.every((p) => p.needsOcr)).toBe(true);
       expect(doc.warnings.map((w) => w.code)).toContain('NEEDS_OCR');
     }
+  });
+});
+
+describe('undecodable text layers', () => {
+  it('TAMReview: the pages whose fonts decode to symbol soup are left out of search, with one warning that says so', { timeout: 30_000 }, async () => {
+    const doc = await extractFile(PDF('long_real', 'pdfjs__TAMReview.pdf'));
+    const garbled = doc.pages.filter((p) => p.garbled).map((p) => p.page);
+    expect(garbled).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 22]);
+    expect(doc.pages.filter((p) => p.garbled).every((p) => p.needsOcr)).toBe(true);
+    expect(doc.warnings).toEqual([
+      {
+        code: 'TEXT_UNREADABLE',
+        message: 'Pages 2–19, 22: the text layer does not decode to readable text (its fonts have no Unicode map), so they are left out of search. OCR would read them.',
+      },
+    ]);
+    // Its readable first page (title and abstract) is searchable as before.
+    const chunks = chunkDocument('tam', doc);
+    expect(chunks.some((c) => c.text.includes('Technology Acceptance Model'))).toBe(true);
+    expect(chunks.every((c) => !garbled.includes(c.pageStart) && !garbled.includes(c.pageEnd))).toBe(true);
+  });
+
+  it('no page of any other corpus PDF is taken for undecodable', { timeout: 240_000 }, async () => {
+    const flagged: string[] = [];
+    for (const folder of ['long_real', 'non_latin', 'forms_misc', 'malformed']) {
+      for (const name of pdfsIn(folder)) {
+        if (name === 'pdfjs__TAMReview.pdf') continue;
+        const doc = await outcome(PDF(folder, name));
+        if (doc instanceof QuarryError) continue;
+        for (const p of doc.pages) if (p.garbled) flagged.push(`${name} p${p.page}`);
+      }
+    }
+    expect(flagged).toEqual([]);
   });
 });
 

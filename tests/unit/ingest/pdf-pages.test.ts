@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finalizePdfPages, type RawPdfPage } from '../../../main/ingest/pdf-pages';
+import { finalizePdfPages, isGarbled, type RawPdfPage } from '../../../main/ingest/pdf-pages';
+import { pageList } from '../../../main/ingest/pdf';
 import type { PdfParagraph } from '../../../main/ingest/pdf-layout';
 
 const para = (text: string, size = 10, lineCount = 1): PdfParagraph => ({ kind: 'paragraph', text, size, lineCount });
@@ -34,5 +35,23 @@ describe('finalizePdfPages', () => {
     expect(pages[1].needsOcr).toBe(true);
     expect(pages[2]).toMatchObject({ error: { code: 'PDF_MALFORMED' }, text: '' });
     expect(pages[2].needsOcr).toBeUndefined();
+  });
+});
+
+describe('isGarbled', () => {
+  const words = (n: number, w: string): string => Array.from({ length: n }, () => w).join(' ');
+  it('takes a page that is mostly stray symbols for an undecodable text layer', () => {
+    expect(isGarbled(`Overview ${words(30, '%')} ${words(30, 'word')}`)).toBe(true);
+    expect(isGarbled("' & % % & ; 6 % %3*(-./5)& ! %3 " + words(20, '& %') + ' ' + words(20, 'text'))).toBe(true);
+  });
+  it('leaves contents pages, formulas, short pages and prose alone', () => {
+    expect(isGarbled(words(40, 'Introduction . . . . . . 5'))).toBe(false);
+    expect(isGarbled(words(20, 'A = A1 ∪ A2 ⇒ V ∩ K = ∅ ( n )'))).toBe(false);
+    expect(isGarbled('% & % ! & %')).toBe(false);
+    expect(isGarbled(words(60, 'The pump must be checked weekly.'))).toBe(false);
+  });
+  it('lists pages as ranges', () => {
+    expect(pageList([4])).toBe('Page 4');
+    expect(pageList([2, 3, 4, 9, 11, 12])).toBe('Pages 2–4, 9, 11–12');
   });
 });
