@@ -51,6 +51,11 @@ export const ChatTurn = z.object({
   /** Which provider answered (`none` when nothing relevant was found). */
   provider: z.string(),
   model: z.string().optional(),
+  /**
+   * Providers that are set up but did not answer (failed, or paused after failures) before the
+   * one that did, with why: "your remote model did not answer" survives a reload.
+   */
+  fellBack: z.array(z.object({ provider: z.string(), message: z.string() })).optional(),
   createdAt: z.string(),
 });
 export type ChatTurn = z.infer<typeof ChatTurn>;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { QuarryError } from '../util/errors';
-import type { AnswerResult, Citation, Claim, ProviderName, Timings, Turn, Usage } from './types';
+import { fellBackFrom } from './router';
+import type { AnswerResult, Citation, Claim, FellBack, ProviderName, Timings, Turn, Usage } from './types';
 
 /** One question and its answer, with what it cost. */
 export interface ChatTurn {
@@ -17,6 +18,8 @@ export interface ChatTurn {
   confidence: number;
   provider: ProviderName | 'none';
   model?: string;
+  /** Set-up providers that did not answer before the one that did (absent when none). */
+  fellBack?: FellBack[];
   usage: Usage;
   timings: Timings;
   createdAt: string;
@@ -130,6 +133,7 @@ export class ChatStore {
       confidence: result.confidence,
       provider: result.provider,
       model: result.model,
+      ...withFellBack(result),
       usage: result.usage,
       timings: result.timings,
       createdAt: new Date().toISOString(),
@@ -203,4 +207,10 @@ export function describeCost(t: Pick<ChatTurn, 'provider' | 'model' | 'usage' | 
   if (t.timings.firstTokenMs !== null) parts.push(`first token ${ms(t.timings.firstTokenMs)}`);
   parts.push(`total ${ms(t.timings.totalMs)}`);
   return parts.join(' · ');
+}
+
+/** `{ fellBack }` when a set-up provider did not answer before the one that did, else `{}`. */
+export function withFellBack(r: Pick<AnswerResult, 'attempts' | 'provider'>): { fellBack?: FellBack[] } {
+  const fellBack = fellBackFrom(r.attempts, r.provider);
+  return fellBack.length ? { fellBack } : {};
 }

@@ -1,7 +1,7 @@
 import { QuarryError, toQuarryError } from '../util/errors';
 import { CircuitBreaker, type BreakerState, type BreakerStatus } from './breaker';
 import { ProviderError, raceAbort, retryDelay, sleep, type RetryPolicy } from './retry';
-import type { AnswerEvent, AnswerProvider, Attempt, GenerateRequest, GenerateResult, ProviderName } from './types';
+import type { AnswerEvent, AnswerProvider, Attempt, FellBack, GenerateRequest, GenerateResult, ProviderName } from './types';
 
 export interface RouterOptions {
   retry: RetryPolicy;
@@ -86,7 +86,7 @@ export class Router {
       const provider = this.providers.get(name);
       const breaker = this.breakers.get(name);
       if (!provider || !breaker) {
-        attempts.push(skipped(name, 'PROVIDER_FAILED', `The ${name} provider is not set up`));
+        attempts.push(skipped(name, 'PROVIDER_FAILED', `The ${name} provider is not set up`, 'not-configured'));
         continue;
       }
       for (let i = 0; ; i++) {
@@ -94,7 +94,7 @@ export class Router {
         if (!breaker.tryAcquire()) {
           const retryAt = breaker.status().retryAt;
           const wait = retryAt ? ` for ${Math.max(0, Math.ceil((retryAt - this.now()) / 1000))} s` : '';
-          attempts.push(skipped(name, 'PROVIDER_FAILED', `Skipped: ${name} failed repeatedly and is paused${wait}`));
+          attempts.push(skipped(name, 'PROVIDER_FAILED', `Skipped: ${name} failed repeatedly and is paused${wait}`, 'paused'));
           break;
         }
         hooks.onEvent({ type: 'provider', provider: name, attempt: i + 1 });
@@ -175,8 +175,22 @@ function cancelled(): QuarryError {
   return new QuarryError('CANCELLED', 'The answer was cancelled');
 }
 
-function skipped(provider: ProviderName, code: 'PROVIDER_FAILED', message: string): Attempt {
-  return { provider, ok: false, ms: 0, skipped: true, error: { code, message } };
+function skipped(provider: ProviderName, code: 'PROVIDER_FAILED', message: string, reason: Attempt['reason']): Attempt {
+  return { provider, ok: false, ms: 0, skipped: true, reason, error: { code, message } };
+}
+
+/**
+ * The providers that are set up but did not answer, before the one that did: each failed
+ * attempt, or a pause after earlier failures, once per provider, with its last message. A
+ * provider that is not set up, or that failed and then answered on a retry, is not one.
+ */
+export function fellBackFrom(attempts: readonly Attempt[], answeredBy: string): FellBack[] {
+  const out = new Map<ProviderName, FellBack>();
+  for (const a of attempts) {
+    if (a.ok || a.reason === 'not-configured' || a.provider === answeredBy) continue;
+    out.set(a.provider, { provider: a.provider, message: a.error?.message ?? `The ${a.provider} provider failed.` });
+  }
+  return [...out.values()];
 }
 
 /** Errors thrown by the router carry the attempts, so the caller can still report them. */

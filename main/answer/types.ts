@@ -132,8 +132,15 @@ export interface Attempt {
   ok: boolean;
   ms: number;
   error?: ErrorInfo;
-  /** The provider was not tried because its circuit breaker was open. */
+  /** The provider was not tried: `paused` after repeated failures, or `not-configured`. */
   skipped?: boolean;
+  reason?: 'paused' | 'not-configured';
+}
+
+/** A provider that is set up but did not write the answer, as a chat turn records it. */
+export interface FellBack {
+  provider: ProviderName;
+  message: string;
 }
 
 export interface AnswerResult {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { AskAccepted, ChatEvent, ChatTurn, EventName, EventPayload, FullApiHandlers } from '../../contract';
-import { ChatStore } from '../answer/chats';
+import { ChatStore, withFellBack } from '../answer/chats';
 import type { AnswerEvent, AnswerResult, AskRequest as EngineAskRequest } from '../answer/types';
 import { QuarryError, toQuarryError } from '../util/errors';
 import type { TransportEngine } from './types';
@@ -32,6 +32,7 @@ export function toTurn(id: string, r: AnswerResult): ChatTurn {
     confidence: r.confidence,
     provider: r.provider,
     model: r.model,
+    ...withFellBack(r),
     createdAt: new Date().toISOString(),
   };
 }
@@ -119,6 +120,7 @@ export function withAnswers(engine: AnsweringEngine & { close(): Promise<void> }
         confidence: t.confidence,
         provider: t.provider,
         model: t.model,
+        ...(t.fellBack?.length ? { fellBack: t.fellBack } : {}),
         createdAt: t.createdAt,
       }));
       return { id: c.id, title: c.title, createdAt: c.createdAt, updatedAt: c.updatedAt, turns };

@@ -1,3 +1,4 @@
+import { withFellBack } from '../../main/answer/chats';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -223,8 +224,10 @@ describe('Answerer with the remote provider', () => {
     expect(seen).toHaveLength(1);
     expect(r.provider).toBe('extractive');
     expect(r.attempts[0].error?.code).toBe('UNAUTHORIZED');
-    // What Chat's "your remote model did not answer" notice reads: remote started, another answered.
+    // What Chat's "your remote model did not answer" notice reads: remote started, another answered,
+    // and what the saved turn keeps of it.
     expect(events.flatMap((e) => (e.type === 'provider' ? [e.provider] : []))).toEqual(['remote', 'extractive']);
+    expect(withFellBack(r)).toEqual({ fellBack: [{ provider: 'remote', message: expect.any(String) }] });
     seen = [];
     await expect(answerer({}, { apiKey: 'sk-wrong' }).answer({ question: 'What causes scurvy?', provider: 'remote' })).rejects.toMatchObject({
       code: 'UNAUTHORIZED',

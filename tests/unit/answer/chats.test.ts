@@ -28,6 +28,22 @@ describe('ChatStore', () => {
     await expect(chats.get('../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
+  it('keeps which set-up provider did not answer, so the notice survives a reload', async () => {
+    const chats = await ChatStore.create(dir.dir);
+    const chat = await chats.newChat();
+    const base = { question: 'q', query: 'q', answer: 'a', citations: [], claims: [], notFound: false, confidence: 0.5, model: 'extractive' };
+    const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, exact: true };
+    const timings = { retrieveMs: 1, firstTokenMs: 1, totalMs: 1 };
+    const failed = { provider: 'remote' as const, ok: false, ms: 3, error: { code: 'PROVIDER_FAILED', message: 'connect ECONNREFUSED 127.0.0.1:9' } };
+    const notSetUp = { provider: 'local' as const, ok: false, ms: 0, skipped: true, reason: 'not-configured' as const, error: { code: 'PROVIDER_FAILED', message: 'not set up' } };
+    const answered = { provider: 'extractive' as const, ok: true, ms: 1 };
+    await chats.appendTurn(chat.id, { ...base, provider: 'extractive', usage, timings, attempts: [failed, notSetUp, answered] } as never);
+    await chats.appendTurn(chat.id, { ...base, provider: 'extractive', usage, timings, attempts: [notSetUp, answered] } as never);
+    const turns = (await (await ChatStore.create(dir.dir)).get(chat.id)).turns;
+    expect(turns[0].fellBack).toEqual([{ provider: 'remote', message: 'connect ECONNREFUSED 127.0.0.1:9' }]);
+    expect(turns[1].fellBack).toBeUndefined();
+  });
+
   it('keeps answers with usage and latency, uses them as memory, and exports Markdown with citations', async () => {
     const chats = await ChatStore.create(dir.dir);
     const search = memorySearch(LIBRARY);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, parseRetryAfter, retryDelay } from '../../../main/answer/retry';
-import { Router } from '../../../main/answer/router';
+import { fellBackFrom, Router } from '../../../main/answer/router';
 import type { AnswerEvent, AnswerProvider, GenerateRequest, GenerateResult, ProviderName } from '../../../main/answer/types';
 import { isQuarryError } from '../../../main/util/errors';
 
@@ -95,6 +95,30 @@ describe('Router', () => {
     expect(remote.calls).toBe(2);
     expect(local.calls).toBe(1);
     expect(events.filter((e) => e.type === 'provider').map((e) => (e as { provider: string }).provider)).toEqual(['remote', 'remote', 'local', 'extractive']);
+    // What the chat turn keeps: each set-up provider that did not answer, once, with its last error.
+    expect(fellBackFrom(out.attempts, out.provider.name)).toEqual([
+      { provider: 'remote', message: 'HTTP 503' },
+      { provider: 'local', message: 'no model' },
+    ]);
+  });
+
+  it('a provider that is not set up, or that answered on a retry, is not one the answer fell back from', async () => {
+    const remote = scripted('remote', [fail(http(500)), ok('fine')]);
+    const { run } = router([remote]);
+    const out = await run(['local', 'remote']);
+    expect(out.attempts.map((a) => [a.provider, a.ok, a.reason])).toEqual([['local', false, 'not-configured'], ['remote', false, undefined], ['remote', true, undefined]]);
+    expect(fellBackFrom(out.attempts, 'remote')).toEqual([]);
+  });
+
+  it('a provider paused after repeated failures is one the answer fell back from', async () => {
+    const remote = scripted('remote', [fail(http(401))]);
+    const extractive = scripted('extractive', [ok('from sources')]);
+    const { run } = router([remote, extractive]);
+    for (let i = 0; i < 3; i++) await run(['remote', 'extractive']);
+    const out = await run(['remote', 'extractive']);
+    expect(remote.calls).toBe(3);
+    expect(out.attempts[0]).toMatchObject({ provider: 'remote', skipped: true, reason: 'paused' });
+    expect(fellBackFrom(out.attempts, 'extractive')).toEqual([{ provider: 'remote', message: expect.stringMatching(/^Skipped: remote failed repeatedly and is paused/) }]);
   });
 
   it('times out a provider that sends no first token, and one that never finishes', async () => {
