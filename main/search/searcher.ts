@@ -170,8 +170,9 @@ export class Searcher {
   private async exactCandidates(a: AnalyzedQuery, n: number, where: string | undefined): Promise<ScoredRow[]> {
     if (a.exact.length === 0) return [];
     const lists = await Promise.all(
-      // "PX77" is one token in the index and "PX-77" two: a code is looked up in both forms.
-      a.exact.flatMap(codeForms).map((unit) => {
+      // "PX77" is one token in the index and "PX-77" two: a code is looked up in both forms
+      // (once each: "PX-77" and "PX 77" are the same words to the index).
+      [...new Map(a.exact.flatMap(codeForms).map((u) => [u.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ').toLowerCase(), u])).values()].map((unit) => {
         const multi = this.deps.store.multilingual ? queryText(unit) : '';
         // Every word, not the phrase: the candidates are checked verbatim (exactPattern) anyway,
         // and a phrase query finds nothing in rows the full-text index has not taken in yet, so
