@@ -65,7 +65,7 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
                 title={n.keys ? `${n.label} (${displayKeys(n.keys, isMac)})` : n.label}
               >
                 <Icon name={n.icon} />
-                <span>{n.label}</span>
+                <span className="nav-label">{n.label}</span>
                 {n.view === 'activity' && running > 0 && <span className="nav-badge" aria-label={`${running} running`}>{running}</span>}
                 {n.view === 'activity' && failed > 0 && <span className="nav-badge nav-badge-error" aria-label={`${failed} need attention`}>{failed}</span>}
               </button>
@@ -82,7 +82,7 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
         </div>
         <ul className="collections" aria-labelledby="collections-heading">
           <li>
-            <button className={`collection${selected === null ? ' active' : ''}`} aria-current={selected === null ? 'true' : undefined} onClick={() => pick(null)}>
+            <button className={`collection${selected === null ? ' active' : ''}`} aria-current={selected === null ? 'true' : undefined} onClick={() => pick(null)} title="All documents">
               <Icon name="library" />
               <span className="collection-name">All documents</span>
               <span className="count" data-testid="collection-count">{total.toLocaleString()}</span>
@@ -90,8 +90,12 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
           </li>
           {collections.map(({ name, count }) => (
             <li key={name}>
-              <button className={`collection${selected === name ? ' active' : ''}`} aria-current={selected === name ? 'true' : undefined} onClick={() => pick(name)}>
+              <button className={`collection${selected === name ? ' active' : ''}`} aria-current={selected === name ? 'true' : undefined} onClick={() => pick(name)} title={name}>
                 <Icon name="folder" />
+                {/* Tells collections apart when the sidebar is a column of icons (narrow windows). */}
+                <span className="collection-initial" aria-hidden="true">
+                  {[...name][0]?.toUpperCase()}
+                </span>
                 <span className="collection-name">{name}</span>
                 <span className="count" data-testid="collection-count">{count.toLocaleString()}</span>
               </button>
@@ -99,9 +103,9 @@ export function Sidebar({ isMac }: { isMac: boolean }) {
           ))}
         </ul>
       </div>
-      <div className={`connection connection-${connection}`} role="status" data-testid="connection">
+      <div className={`connection connection-${connection}`} role="status" data-testid="connection" title={CONNECTION_TEXT[connection]}>
         <span className="dot" aria-hidden="true" />
-        {CONNECTION_TEXT[connection]}
+        <span className="connection-text">{CONNECTION_TEXT[connection]}</span>
       </div>
       {naming && (
         <PromptDialog

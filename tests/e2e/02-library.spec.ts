@@ -195,6 +195,30 @@ test('dark theme and a narrow window still look right', async ({ app }) => {
   await app.getByRole('radio', { name: 'Light' }).click();
 });
 
+test('at 800 px the library fits: the sidebar is icons, nothing scrolls sideways, and tags show under the name', async ({ app }) => {
+  const name = 'docling__multi_page.pdf';
+  const r = row(app, name);
+  await expect(r).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await r.getByRole('button', { name: `Edit tags of ${name}` }).click();
+  const dialog = app.getByRole('dialog');
+  await dialog.getByLabel('Tags').fill('handbook, layout-review');
+  await dialog.getByRole('button', { name: 'Save tags' }).click();
+  await expect(r.getByRole('gridcell').nth(6)).toHaveAttribute('title', 'Tags: handbook, layout-review');
+
+  await app.setViewportSize({ width: 800, height: 640 });
+  await expect.poll(() => app.evaluate(() => document.documentElement.scrollWidth)).toBe(800);
+  const add = await app.getByTestId('add-files').boundingBox();
+  expect(add!.x + add!.width).toBeLessThanOrEqual(800);
+  // The Tags column is hidden at this width; the tags are under the name instead.
+  await expect(r.getByTestId('row-tags-inline')).toBeVisible();
+  await expect(r.getByTestId('row-tags-inline')).toHaveText('· handbook, layout-review');
+  // The sidebar's labels are clipped, not removed: its buttons keep their names.
+  await expect(app.getByRole('button', { name: 'Library', exact: true })).toBeVisible();
+  await snap(app, '08b-library-800');
+  await app.setViewportSize({ width: 1280, height: 800 });
+  await expect(r.getByTestId('row-tags-inline')).toBeHidden();
+});
+
 test('adding a file that is already in the library again adds no copy', async ({ app, served }) => {
   await expect(row(app, 'docling__multi_page.pdf')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
   const api = async <T>(method: string): Promise<T> =>

@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef } from 'react';
 import { Icon } from '../../components/Icon';
-import { formatDate, formatLabel, formatSize } from '../../components/format';
+import { formatDate, formatSize } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
 import { progressText, type FileProgress } from './progress';
-import { liveProgress, nextStep, uiHint, type Row, type SortKey } from './rows';
+import { liveProgress, nextStep, typeLabel, uiHint, type Row, type SortKey } from './rows';
 import { warningsLabel, warningsTooltip } from './WarningsDialog';
 
 export type RowAction = 'open' | 'password' | 'retry' | 'reindex' | 'remove' | 'tags' | 'cancel' | 'dismiss' | 'warnings';
@@ -22,6 +22,11 @@ const COLUMNS: { key: SortKey | 'tags' | 'actions'; label: string; sortable: boo
 
 const STATUS_LABEL = { queued: 'Queued', processing: 'Indexing', ready: 'Ready', failed: 'Failed', cancelled: 'Cancelled' } as const;
 
+/** "Tags: legal, Q3" — the tooltip that lists every tag of a row, wherever they are cut short. */
+export function tagsTitle(tags: readonly string[]): string | undefined {
+  return tags.length ? `Tags: ${tags.join(', ')}` : undefined;
+}
+
 /** The status cell: a badge, or a progress bar with the stage and ETA while indexing. */
 function StatusCell({ row }: { row: Row }) {
   if ((row.status === 'processing' || row.status === 'queued' || row.reindexing) && row.progress) {
@@ -30,7 +35,10 @@ function StatusCell({ row }: { row: Row }) {
     return (
       <div className="status-progress" data-testid="row-progress">
         <ProgressBar small value={stage === 'queued' ? 0 : fraction} label={`${row.name}: ${text}`} />
-        <span className="status-progress-text">{text}</span>
+        {/* Clamped to whole words by CSS; the tooltip has all of it. */}
+        <span className="status-progress-text" title={text}>
+          {text}
+        </span>
       </div>
     );
   }
@@ -43,6 +51,8 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
   const canOpen = row.docId !== undefined && row.status === 'ready';
   const active = row.status === 'queued' || row.status === 'processing';
   const hint = row.error ? uiHint(row.error) : undefined;
+  // The name's tooltip names the tags too: in compact rows on a narrow window they show nowhere else.
+  const nameTitle = row.tags.length ? `${row.path}\n${tagsTitle(row.tags)}` : row.path;
   return (
     <div
       role="row"
@@ -57,11 +67,11 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
         <Icon name="file" />
         <div className="name-lines">
           {canOpen ? (
-            <button className="link name" onClick={() => onAction('open', row)} title={row.path}>
+            <button className="link name" onClick={() => onAction('open', row)} title={nameTitle}>
               {row.name}
             </button>
           ) : (
-            <span className="name" title={row.path}>
+            <span className="name" title={nameTitle}>
               {row.name}
             </span>
           )}
@@ -76,6 +86,15 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
               <span className="sub sub-collection" data-testid="row-collection">
                 {row.collection}
               </span>
+              {row.tags.length > 0 && (
+                // Shown only while the Tags column is hidden (narrow windows; see app.css).
+                <span className="sub sub-tags" title={tagsTitle(row.tags)} data-testid="row-tags-inline">
+                  <span className="sub-sep" aria-hidden="true">
+                    ·{' '}
+                  </span>
+                  <Icon name="tag" size={11} /> {row.tags.join(', ')}
+                </span>
+              )}
               {row.warnings.length > 0 && (
                 <>
                   <span className="sub sub-sep" aria-hidden="true">
@@ -97,19 +116,31 @@ const DocRow = memo(function DocRow({ row, index, top, height, onAction }: { row
           )}
         </div>
       </div>
-      <div role="gridcell" className="td">{formatLabel(row.format)}</div>
+      <div role="gridcell" className="td">{typeLabel(row)}</div>
       <div role="gridcell" className="td td-num">{row.pages ?? ''}</div>
       <div role="gridcell" className="td td-status">
         <StatusCell row={row} />
       </div>
       <div role="gridcell" className="td td-num">{formatSize(row.bytes)}</div>
       <div role="gridcell" className="td">{formatDate(row.addedAt)}</div>
-      <div role="gridcell" className="td td-tags">
-        {row.tags.map((t) => (
-          <span key={t} className="chip">
-            {t}
+      <div role="gridcell" className="td td-tags" title={tagsTitle(row.tags)}>
+        {/*
+         * The first tag, a second where the cell is wide enough (a container query in app.css),
+         * then "+N" for the rest: a chip cut to "…" hid the tags it stood for. The chips are for
+         * the eye; the list is read out whole.
+         */}
+        {row.tags.length > 0 && (
+          <span className="tag-chips" aria-hidden="true">
+            {row.tags.slice(0, 2).map((t, i) => (
+              <span key={t} className={`chip${i > 0 ? ' chip-wide' : ''}`}>
+                {t}
+              </span>
+            ))}
+            {row.tags.length > 1 && <span className="chip chip-more chip-narrow">+{row.tags.length - 1}</span>}
+            {row.tags.length > 2 && <span className="chip chip-more chip-wide">+{row.tags.length - 2}</span>}
           </span>
-        ))}
+        )}
+        {row.tags.length > 0 && <span className="visually-hidden">{row.tags.join(', ')}</span>}
       </div>
       <div role="gridcell" className="td td-actions">
         {step === 'password' && (

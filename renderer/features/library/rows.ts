@@ -1,5 +1,6 @@
 import type { DocumentInfo, ErrorInfo, FileFormat, JobInfo } from '../../../contract';
 import { uniqueWarnings } from '../../../contract';
+import { formatLabel } from '../../components/format';
 import { fileEta, fileFraction, isWaitingToEmbed, type FileProgress } from './progress';
 
 export type RowStatus = 'queued' | 'processing' | 'ready' | 'failed' | 'cancelled';
@@ -68,6 +69,17 @@ export function formatFromName(name: string): FileFormat | undefined {
 }
 
 /**
+ * What the Type column says: the format's name ("PDF", "Word"), or for a file of a type Quarry
+ * does not read its extension in capitals ("XLSX", "DOC"), or "—" when the name has none.
+ */
+export function typeLabel(row: Pick<Row, 'format' | 'name'>): string {
+  if (row.format) return formatLabel(row.format);
+  const dot = row.name.lastIndexOf('.');
+  const ext = dot > 0 ? row.name.slice(dot + 1) : '';
+  return /^[a-z0-9]{1,8}$/i.test(ext) ? ext.toUpperCase() : '—';
+}
+
+/**
  * Merges documents with the job queue into table rows. Documents come first-class; jobs add
  * rows only for files that have no document yet (queued, failed before they could be read, or
  * cancelled before their document was written: that row stays, Cancelled, with Retry).
@@ -105,8 +117,10 @@ export function buildRows(documents: DocumentInfo[], jobs: JobInfo[], files: Rec
       name: d.name,
       path: d.path,
       collection: d.collection,
-      // Until a document has been read, its stored format is a placeholder: trust the name.
-      format: d.status === 'ready' ? d.format : (formatFromName(d.name) ?? d.format),
+      // Until a document has been read, its stored format is a placeholder: trust the name. A
+      // failed file of a type Quarry does not read (.xlsx, a legacy .doc) has no format at all:
+      // the placeholder ('text') named a type it is not.
+      format: d.status === 'ready' ? d.format : (formatFromName(d.name) ?? (d.status === 'failed' ? undefined : d.format)),
       pages: d.pages || undefined,
       bytes: d.bytes,
       addedAt: d.addedAt,
@@ -163,7 +177,8 @@ export function sortRows(rows: Row[], key: SortKey, dir: 'asc' | 'desc'): Row[] 
       case 'status':
         return STATUS_ORDER[r.status];
       case 'format':
-        return r.format ?? '';
+        // As the column reads, so that "XLSX" sorts among the others by name.
+        return typeLabel(r);
       case 'addedAt':
         return r.addedAt;
       default:

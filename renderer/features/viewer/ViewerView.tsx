@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { PageText } from '../../../contract';
+import type { PageText, SearchResult } from '../../../contract';
 import { useApp, useStores } from '../../app/context';
 import type { SourceTarget } from '../../app/store';
 import { errorInfo } from '../../api/client';
@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { Icon } from '../../components/Icon';
 import { pageHighlight } from './match';
 import { PdfViewer } from './PdfViewer';
+import { focusPage, MAX_FOCUS_PAGES, pageRangeLabel, passageNeighbours, type MatchHint } from './target';
 import { TextViewer } from './TextViewer';
 
 const ZOOMS = [0.5, 0.75, 1, 1.25, 1.5, 2, 3];
@@ -18,11 +19,21 @@ export function stepZoom(scale: number, dir: 1 | -1): number {
   return [...ZOOMS].reverse().find((z) => z < scale - 0.01) ?? ZOOMS[0]!;
 }
 
-function Viewer({ target }: { target: SourceTarget }) {
+/**
+ * The search result a target was opened from, for its matched terms. Search opens a result with
+ * its page range and offsets only, so it is found again among the results on show; a citation
+ * or a library document has none (nor does a result of a search made since).
+ */
+export function searchHint(results: readonly SearchResult[], target: SourceTarget): MatchHint | undefined {
+  const r = results.find((x) => x.docId === target.docId && x.page === target.page && x.pageEnd === target.pageEnd && x.start === target.start && x.end === target.end);
+  return r && { snippet: r.snippet, highlights: r.highlights };
+}
+
+function Viewer({ target, startPage }: { target: SourceTarget; startPage: number }) {
   const { client } = useStores();
   const closeSource = useApp((s) => s.closeSource);
-  const [page, setPage] = useState(target.page);
-  const [pageInput, setPageInput] = useState(String(target.page));
+  const [page, setPage] = useState(startPage);
+  const [pageInput, setPageInput] = useState(String(startPage));
   const [pages, setPages] = useState<number>();
   const [zoom, setZoom] = useState<number | 'fit'>('fit');
   const [scale, setScale] = useState(1);
@@ -66,6 +77,9 @@ function Viewer({ target }: { target: SourceTarget }) {
   const range = highlight?.range;
   const passage = highlight?.passage;
   const showText = !isPdf || mode === 'text';
+  // Where the rest of a passage over a page break is: without this, a page showing only its
+  // first lines gave no sign that the words searched for were on the next page.
+  const neighbours = passageNeighbours(page, target);
 
   return (
     <section className="view viewer" aria-labelledby="viewer-title">
@@ -98,20 +112,23 @@ function Viewer({ target }: { target: SourceTarget }) {
           </nav>
           {isPdf && (
             <>
-              <div className="zoom" role="group" aria-label="Zoom">
-                <button className="icon-btn" aria-label="Zoom out" onClick={() => setZoom(stepZoom(scale, -1))}>
-                  <Icon name="zoomOut" />
-                </button>
-                <span className="count zoom-value" aria-live="polite">
-                  {Math.round(scale * 100)}%
-                </span>
-                <button className="icon-btn" aria-label="Zoom in" onClick={() => setZoom(stepZoom(scale, 1))}>
-                  <Icon name="zoomIn" />
-                </button>
-                <button className={`btn btn-small${zoom === 'fit' ? ' on' : ''}`} onClick={() => setZoom('fit')}>
-                  Fit width
-                </button>
-              </div>
+              {/* Zoom scales the page image; the extracted text has nothing for it to do. */}
+              {mode === 'page' && (
+                <div className="zoom" role="group" aria-label="Zoom">
+                  <button className="icon-btn" aria-label="Zoom out" onClick={() => setZoom(stepZoom(scale, -1))}>
+                    <Icon name="zoomOut" />
+                  </button>
+                  <span className="count zoom-value" aria-live="polite">
+                    {Math.round(scale * 100)}%
+                  </span>
+                  <button className="icon-btn" aria-label="Zoom in" onClick={() => setZoom(stepZoom(scale, 1))}>
+                    <Icon name="zoomIn" />
+                  </button>
+                  <button className={`btn btn-small${zoom === 'fit' ? ' on' : ''}`} onClick={() => setZoom('fit')}>
+                    Fit width
+                  </button>
+                </div>
+              )}
               <div className="segmented" role="radiogroup" aria-label="Show">
                 <button role="radio" aria-checked={mode === 'page'} className={mode === 'page' ? 'on' : ''} onClick={() => setMode('page')}>
                   Page
@@ -131,6 +148,21 @@ function Viewer({ target }: { target: SourceTarget }) {
             Show it in the extracted text
           </button>
         </div>
+      )}
+      {(neighbours.previous !== undefined || neighbours.next !== undefined) && (
+        <nav className="passage-nav" aria-label="Passage" data-testid="passage-nav">
+          <span className="passage-nav-note">The passage runs over {pageRangeLabel(target.page, target.pageEnd)}.</span>
+          {neighbours.previous !== undefined && (
+            <button className="btn btn-small" onClick={() => go(neighbours.previous!)} data-testid="passage-previous">
+              <Icon name="chevronLeft" /> {neighbours.previous === target.page ? 'Passage starts on' : 'Passage continues from'} page {neighbours.previous}
+            </button>
+          )}
+          {neighbours.next !== undefined && (
+            <button className="btn btn-small btn-primary" onClick={() => go(neighbours.next!)} data-testid="passage-next">
+              Passage continues on page {neighbours.next} <Icon name="chevronRight" />
+            </button>
+          )}
+        </nav>
       )}
       <div className="view-body viewer-body" data-testid="viewer" data-page={page}>
         {error ? (
@@ -191,5 +223,41 @@ export function ViewerView() {
     );
   }
   // A new target remounts the viewer, which resets page, zoom and mode.
-  return <Viewer key={`${source.docId}:${source.page}:${source.pageEnd}:${source.start}:${source.end}`} target={source} />;
+  return <Opening key={`${source.docId}:${source.page}:${source.pageEnd}:${source.start}:${source.end}`} target={source} />;
+}
+
+/**
+ * Chooses the page to open at, then shows the viewer there. A search result over a page break
+ * opens where its matched words are (see focusPage), which needs the text of its pages first;
+ * anything else opens at its first page at once.
+ */
+function Opening({ target }: { target: SourceTarget }) {
+  const { client, app, search } = useStores();
+  // Read once: the results on show when the target was opened are the ones it came from.
+  const [hint] = useState(() =>
+    app.getState().previousView === 'search' && target.pageEnd > target.page && target.pageEnd - target.page < MAX_FOCUS_PAGES ? searchHint(search.getState().results, target) : undefined,
+  );
+  const [start, setStart] = useState<number | undefined>(hint ? undefined : target.page);
+
+  useEffect(() => {
+    if (!hint) return;
+    let cancelled = false;
+    const pages = Array.from({ length: target.pageEnd - target.page + 1 }, (_, i) => target.page + i);
+    Promise.all(pages.map((page) => client.call('library.page', { docId: target.docId, page }).then((t) => [page, t.text] as const)))
+      .then((texts) => !cancelled && setStart(focusPage(target, new Map(texts), hint)))
+      // The viewer reports a page that cannot be loaded; here the first page is as good as any.
+      .catch(() => !cancelled && setStart(target.page));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, target, hint]);
+
+  if (start === undefined) {
+    return (
+      <section className="view viewer" aria-busy="true">
+        <div className="loading">Opening {target.docName}…</div>
+      </section>
+    );
+  }
+  return <Viewer target={target} startPage={start} />;
 }

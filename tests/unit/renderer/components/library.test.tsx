@@ -89,6 +89,40 @@ describe('DocumentTable', () => {
     const { html } = renderWith(<DocumentTable rows={rows} files={files} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
     expect(html).toContain('Waiting to embed · 640 chunks ahead<');
     expect(html).toContain('aria-valuenow="50"');
+    // The cell clamps the line at a word; the tooltip keeps all of it.
+    expect(html).toContain('<span class="status-progress-text" title="Waiting to embed · 640 chunks ahead">');
+  });
+
+  it('shows the type from the extension for a file of a type Quarry does not read, never a made-up "Text"', () => {
+    const unsupported = { code: 'UNSUPPORTED_TYPE' as const, message: 'not readable' };
+    // The engine's placeholder format for files it could not read is 'text'.
+    const docs = [
+      fakeDoc('x', '/sheet.xlsx', 'default', { status: 'failed', format: 'text', error: unsupported }),
+      fakeDoc('w', '/old.doc', 'default', { status: 'failed', format: 'text', error: unsupported }),
+      fakeDoc('t', '/notes.txt', 'default', { format: 'text' }),
+    ];
+    const { html } = renderWith(<DocumentTable rows={buildRows(docs, [], {}, 0)} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    const typeOf = (name: string): string | undefined => new RegExp(`data-name="${name.replace('.', '\\.')}".*?</div></div><div role="gridcell" class="td">([^<]*)</div>`).exec(html)?.[1];
+    expect(typeOf('sheet.xlsx')).toBe('XLSX');
+    expect(typeOf('old.doc')).toBe('DOC');
+    expect(typeOf('notes.txt')).toBe('Text');
+  });
+
+  it('keeps every tag reachable: a chip and "+N" with all of them in the tooltip, and under the name for narrow windows', () => {
+    const rows = buildRows([fakeDoc('d1', '/olap.pdf', 'papers', { tags: ['research', 'olap-2010', 'french'] }), fakeDoc('d2', '/one.pdf', 'papers', { tags: ['legal'] })], [], {}, 0);
+    const { html } = renderWith(<DocumentTable rows={rows} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    const olap = html.slice(html.indexOf('data-name="olap.pdf"'), html.indexOf('data-name="one.pdf"'));
+    expect(olap).toContain('<div role="gridcell" class="td td-tags" title="Tags: research, olap-2010, french">');
+    // One chip and "+2" on a narrow cell, two and "+1" on a wide one (a container query picks).
+    expect(olap).toMatch(/<span class="chip">research<\/span><span class="chip chip-wide">olap-2010<\/span><span class="chip chip-more chip-narrow">\+2<\/span><span class="chip chip-more chip-wide">\+1<\/span>/);
+    expect(olap).toContain('<span class="visually-hidden">research, olap-2010, french</span>');
+    // Under the name (shown while the Tags column is hidden), and in the name's tooltip.
+    expect(olap).toMatch(/class="sub sub-tags" title="Tags: research, olap-2010, french" data-testid="row-tags-inline">.*research, olap-2010, french<\/span>/);
+    expect(olap).toContain('title="/olap.pdf\nTags: research, olap-2010, french"');
+    // A single tag needs no count.
+    const one = html.slice(html.indexOf('data-name="one.pdf"'));
+    expect(one).toContain('<span class="chip">legal</span>');
+    expect(one).not.toContain('chip-more');
   });
 
   it('puts only the visible window of 10,000 documents in the DOM, with the full count for assistive tech', () => {

@@ -81,6 +81,15 @@ describe('shell and other views', () => {
     expect(html).toContain('Connected');
   });
 
+  it('keeps names as tooltips and accessible names for the narrow sidebar of icons', () => {
+    const { html } = renderWith(<Sidebar isMac={false} />, (s) => s.library.setState({ documents: [fakeDoc('a', '/a.pdf', 'papers')] }));
+    // The labels are clipped on narrow windows, not removed: they stay the buttons' names.
+    expect(html).toMatch(/title="Library \(Ctrl\+1\)"><svg[^]*?<span class="nav-label">Library<\/span>/);
+    // A collection is told apart by its initial there, and named by its tooltip.
+    expect(html).toMatch(/<button class="collection" title="papers">.*?<span class="collection-initial" aria-hidden="true">P<\/span><span class="collection-name">papers<\/span>/);
+    expect(html).toMatch(/data-testid="connection" title="Connected"><span class="dot" aria-hidden="true"><\/span><span class="connection-text">Connected<\/span>/);
+  });
+
   it('counts documents in the library per collection, not files that failed to index', () => {
     const error = { code: 'PDF_MALFORMED' as const, message: 'broken' };
     const { html } = renderWith(<Sidebar isMac={false} />, (s) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../../../../contract';
-import { buildRows, collectionsOf, countRows, failedCount, filterRows, formatFromName, jobStandings, liveProgress, nextStep, sortRows, uiHint } from '../../../../../renderer/features/library/rows';
+import { buildRows, collectionsOf, countRows, failedCount, filterRows, formatFromName, jobStandings, liveProgress, nextStep, sortRows, typeLabel, uiHint } from '../../../../../renderer/features/library/rows';
 import { fakeDoc } from '../../../server/fake-engine';
 
 const job = (over: Partial<JobInfo>): JobInfo => ({ jobId: 'j', path: '/x.pdf', collection: 'default', state: 'queued', attempts: 0, createdAt: '2026-01-02T00:00:00Z', updatedAt: '2026-01-02T00:00:00Z', ...over });
@@ -211,6 +211,27 @@ describe('dismissed jobs and attention count', () => {
     expect(rows.map((r) => r.format)).toEqual(['docx', 'markdown']);
     expect(formatFromName('x.PDF')).toBe('pdf');
     expect(formatFromName('x.xyz')).toBeUndefined();
+  });
+  it('gives a failed file of a type Quarry does not read no format, and labels it by its extension', () => {
+    const unsupported = { code: 'UNSUPPORTED_TYPE' as const, message: 'no' };
+    const rows = buildRows(
+      [
+        fakeDoc('x', '/Cups.xlsx', 'default', { status: 'failed', format: 'text', error: unsupported }),
+        fakeDoc('p', '/broken.pdf', 'default', { status: 'failed', format: 'text', error: { code: 'PDF_MALFORMED', message: 'no' } }),
+        fakeDoc('r', '/README', 'default', { status: 'failed', format: 'text', error: unsupported }),
+      ],
+      [job({ jobId: 'j', path: '/legacy.doc', state: 'failed', error: unsupported })],
+      {},
+      0,
+    );
+    expect(rows.map((r) => [r.name, r.format, typeLabel(r)])).toEqual([
+      ['Cups.xlsx', undefined, 'XLSX'],
+      ['broken.pdf', 'pdf', 'PDF'],
+      ['README', undefined, '—'],
+      ['legacy.doc', undefined, 'DOC'],
+    ]);
+    // The Type column sorts as it reads.
+    expect(sortRows(rows, 'format', 'asc').map((r) => typeLabel(r))).toEqual(['—', 'DOC', 'PDF', 'XLSX']);
   });
 });
 
