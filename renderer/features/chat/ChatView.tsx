@@ -5,7 +5,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { formatDate } from '../../components/format';
 import { Icon } from '../../components/Icon';
 import { AnswerText, CopyAnswerButton, FallbackNotice, SourceList } from './Answer';
-import type { ProviderModels } from './fallback';
+import { turnFallbacks, type ProviderModels } from './fallback';
 
 const STAGE: Record<string, string> = { sending: 'Sending…', retrieving: 'Finding passages…', writing: 'Writing…' };
 
@@ -42,7 +42,8 @@ export function ChatView() {
   const fallbacks = useChat((s) => s.fallbacks);
   const answerSettings = useSettings((s) => s.engine?.answer);
   const models: ProviderModels = { remote: answerSettings?.remote?.model, local: answerSettings?.local?.model };
-  const needModels = Object.keys(fallbacks).length > 0 && !answerSettings;
+  const failedFor = (t: ChatTurn): string[] | undefined => turnFallbacks(t, fallbacks);
+  const needModels = (Object.keys(fallbacks).length > 0 || !!current?.turns.some((t) => t.fellBack?.length)) && !answerSettings;
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
@@ -123,7 +124,7 @@ export function ChatView() {
                 <p>Without a language model configured, Quarry answers by quoting the most relevant sentences.</p>
               </EmptyState>
             ) : (
-              current?.turns.map((t) => <Turn key={t.id} turn={t} failed={fallbacks[t.id]} models={models} />)
+              current?.turns.map((t) => <Turn key={t.id} turn={t} failed={failedFor(t)} models={models} />)
             )}
             {pending && (
               <article className="turn turn-pending" data-testid="pending-turn">

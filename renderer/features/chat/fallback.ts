@@ -1,3 +1,4 @@
+import type { ChatTurn } from '../../../contract';
 /**
  * Which answer providers failed before the one that wrote the answer. The engine announces each
  * provider it starts (`provider` events) and falls back along its chain (remote → local →
@@ -28,4 +29,14 @@ export function fallbackNotice(failed: readonly string[], answeredBy: string, mo
   });
   const who = answeredBy === 'extractive' ? 'answered by quoting the sources instead' : `your ${KIND[answeredBy] ?? `${answeredBy} provider`} answered instead`;
   return `Your ${names.join(' and ')} did not answer — ${who}.`;
+}
+
+/**
+ * The providers a turn fell back from: what the engine saved with it (`fellBack`, which survives
+ * a reload and covers a model paused after failures), else what this window saw while the answer
+ * streamed (older engines).
+ */
+export function turnFallbacks(turn: Pick<ChatTurn, 'id' | 'fellBack'>, live: Readonly<Record<string, string[]>>): string[] | undefined {
+  const saved = turn.fellBack?.map((f) => f.provider);
+  return saved?.length ? saved : live[turn.id];
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatEvent, ChatTurn, Citation } from '../../../../../contract';
 import { ACTION_TOAST_MS } from '../../../../../renderer/app/store';
 import { answerCopyText, answerParts } from '../../../../../renderer/features/chat/citations';
-import { failedProviders, fallbackNotice } from '../../../../../renderer/features/chat/fallback';
+import { failedProviders, fallbackNotice, turnFallbacks } from '../../../../../renderer/features/chat/fallback';
 import { createChatStore } from '../../../../../renderer/features/chat/store';
 import { FakeClient } from '../../fake-client';
 
@@ -193,5 +193,14 @@ describe('deleting a conversation', () => {
     await vi.advanceTimersByTimeAsync(ACTION_TOAST_MS);
     expect(errors).toEqual(['disk full']);
     expect(store.getState()).toMatchObject({ deleting: [], chats: [] });
+  });
+});
+
+describe('turnFallbacks', () => {
+  it('prefers what the engine saved with the turn (it survives a reload), else what the window saw live', () => {
+    const live = { t1: ['local'] };
+    expect(turnFallbacks({ id: 't1', fellBack: [{ provider: 'remote', message: 'connect ECONNREFUSED' }] }, live)).toEqual(['remote']);
+    expect(turnFallbacks({ id: 't1' }, live)).toEqual(['local']);
+    expect(turnFallbacks({ id: 't2', fellBack: [] }, live)).toBeUndefined();
   });
 });
