@@ -47,6 +47,11 @@ export const ChatTurn = z.object({
   citations: z.array(Citation),
   claims: z.array(Claim),
   notFound: z.boolean(),
+  /**
+   * false when no sentence of the documents answers and the answer points to passages that
+   * mention the question's terms instead; absent for an answer.
+   */
+  direct: z.literal(false).optional(),
   confidence: z.number(),
   /** Which provider answered (`none` when nothing relevant was found). */
   provider: z.string(),

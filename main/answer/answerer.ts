@@ -9,13 +9,14 @@ import { citationStableEnd } from './markers';
 import { lastTurns, rewriteQuestion } from './memory';
 import { withPrivacy } from './privacy';
 import { buildAnswerMessages, loadTemplate, notFoundText } from './prompt';
-import { ExtractiveProvider } from './providers/extractive';
+import { ExtractiveProvider, holdsKeyTerms, NO_DIRECT_ANSWER } from './providers/extractive';
 import { LocalProvider } from './providers/local';
 import { RemoteProvider } from './providers/remote';
 import { passageRelevance } from './relevance';
 import { raceAbort } from './retry';
 import { Router, type ProviderStatus, type RoutedError } from './router';
 import { IncrementalText } from './stream';
+import { exactTerms } from './text';
 import type { AnswerDeps, AnswerEvent, AnswerProvider, AnswerResult, AskRequest, ProviderName, Source, Turn } from './types';
 import { confidence, saysNotFound } from './verdict';
 
@@ -73,7 +74,9 @@ export class Answerer {
     this.now = opts.now ?? Date.now;
     const c = this.config;
     const given = opts.providers ?? {};
-    const extractive = given.extractive ?? new ExtractiveProvider({ maxSentences: c.extractive.maxSentences, embedder: deps.embedder });
+    const extractive =
+      given.extractive ??
+      new ExtractiveProvider({ maxSentences: c.extractive.maxSentences, embedder: deps.embedder, minRelevance: c.retrieval.minRelevance });
     const remote = given.remote ?? (c.remote ? new RemoteProvider(c.remote, opts.fetchImpl) : undefined);
     const local = given.local ?? (c.local ? new LocalProvider(c.local, { modelsDir: opts.modelsDir, manifest: opts.manifest }) : undefined);
     const redact = (p: AnswerProvider): AnswerProvider =>
@@ -194,13 +197,23 @@ export class Answerer {
     const topRelevance = Math.max(0, ...rel);
     const base = { question, query, retrieveMs, topRelevance, t0 };
 
-    if (found.results.length === 0 || topRelevance < c.retrieval.minRelevance) {
+    const scored = found.results.map((result, i) => ({ result, relevance: rel[i] }));
+    const clear = topRelevance >= c.retrieval.minRelevance;
+    // Below the bar, passages that hold every code, identifier or quoted phrase the question
+    // names ("What does QSL stand for?" over a French paper that defines QSL) are still about
+    // it: the question's other words are missing because they are in another language, or the
+    // term sits in code. They go on, so a model can answer from them and quoting can point to
+    // them; "not found" would be untrue. (A question naming no such term, whose passages hold
+    // all its words, clears the bar anyway.)
+    const terms = clear ? [] : exactTerms(query);
+    const held = terms.length ? scored.filter((r) => holdsKeyTerms(query, r.result.text, terms)) : [];
+    if (found.results.length === 0 || (!clear && held.length === 0)) {
       const text = notFoundText(template);
       emit({ type: 'token', text });
       return this.finish(base, { answer: text, notFound: true, provider: 'none', firstTokenMs: this.now() - t0 });
     }
     // Passages far below the bar only add noise for the model and the reader.
-    const ranked = found.results.map((result, i) => ({ result, relevance: rel[i] })).filter((r) => r.relevance >= c.retrieval.minRelevance / 2);
+    const ranked = clear ? scored.filter((r) => r.relevance >= c.retrieval.minRelevance / 2) : held;
 
     const expand = c.retrieval.expandSections ? this.deps.expandSection?.bind(this.deps) : undefined;
     let current: { sources: Source[]; stream: IncrementalText } | undefined;
@@ -247,6 +260,8 @@ export class Answerer {
     });
     emit({ type: 'citations', citations: checked.citations, claims: checked.claims });
     const notFound = saysNotFound(checked.answer, notFoundText(template), checked.claims);
+    // Quoting found no sentence that answers and points to passages instead: nothing answered.
+    const direct = !(routed.provider.name === 'extractive' && checked.answer.startsWith(NO_DIRECT_ANSWER));
     if (notFound && !checked.answer) {
       // Nothing was streamed (no sentence qualified): show the not-found sentence as the answer.
       firstTokenAt ??= this.now();
@@ -255,6 +270,7 @@ export class Answerer {
     return this.finish(base, {
       answer: notFound && !checked.answer ? notFoundText(template) : checked.answer,
       notFound,
+      direct,
       provider: routed.provider.name,
       model: routed.result.model ?? routed.provider.model,
       citations: notFound ? [] : checked.citations,
@@ -268,15 +284,22 @@ export class Answerer {
 
   private finish(
     base: { question: string; query: string; retrieveMs: number; topRelevance: number; t0: number },
-    r: Partial<AnswerResult> & Pick<AnswerResult, 'answer' | 'notFound' | 'provider'> & { firstTokenMs: number | null },
+    r: Omit<Partial<AnswerResult>, 'direct'> & Pick<AnswerResult, 'answer' | 'notFound' | 'provider'> & { firstTokenMs: number | null; direct?: boolean },
   ): AnswerResult {
     const claims = r.claims ?? [];
     return {
       answer: r.answer,
       citations: r.citations ?? [],
       claims,
-      confidence: confidence({ notFound: r.notFound, topRelevance: base.topRelevance, minRelevance: this.config.retrieval.minRelevance, claims }),
+      confidence: confidence({
+        notFound: r.notFound,
+        direct: r.direct,
+        topRelevance: base.topRelevance,
+        minRelevance: this.config.retrieval.minRelevance,
+        claims,
+      }),
       notFound: r.notFound,
+      ...(r.direct === false && !r.notFound ? { direct: false as const } : {}),
       provider: r.provider,
       ...(r.model ? { model: r.model } : {}),
       question: base.question,

@@ -15,6 +15,8 @@ export interface ChatTurn {
   citations: Citation[];
   claims: Claim[];
   notFound: boolean;
+  /** false when the answer points to passages instead of answering (see AnswerResult.direct). */
+  direct?: false;
   confidence: number;
   provider: ProviderName | 'none';
   model?: string;
@@ -130,6 +132,7 @@ export class ChatStore {
       citations: result.citations,
       claims: result.claims,
       notFound: result.notFound,
+      ...(result.direct === false ? { direct: false as const } : {}),
       confidence: result.confidence,
       provider: result.provider,
       model: result.model,

@@ -236,3 +236,58 @@ export function containsRun(tokens: readonly string[], run: readonly string[]): 
   }
   return false;
 }
+
+/** A code or identifier a question writes, or a phrase it quotes: what a passage must hold word for word. */
+export interface ExactTerm {
+  /** As the question writes it: "QSL", "VERIFY_GROUP_FOR_USER", "IL-6", "row permission". */
+  text: string;
+  /** Its content tokens, which a passage holding the term holds in a row (see containsRun). */
+  tokens: string[];
+  /** A code or identifier (not a quoted phrase). */
+  code: boolean;
+}
+
+// A letter after the first character in capitals (QSL, PrP, iPhone), or letters and digits together (PX77, H2A).
+const CODE_PART = /^(?:.+\p{Lu}|(?=.*\p{L})(?=.*\p{N}).+)$/u;
+
+/**
+ * The codes, identifiers and quoted phrases a question names: words with an underscore
+ * (TAX_ID), capitals after their first letter (QSL, PrP) or letters and digits together (PX77);
+ * joined by dashes to numbers, letters or other codes they stay one term (IL-6, E-4012), while in
+ * a compound with a plain word only the code counts (AMP in "AMP-activated"), and a slash
+ * separates terms (TCR/CD3 names two). A question written all in capitals names no codes by its
+ * capitals.
+ *
+ * @example
+ * exactTerms('What does QSL stand for?'); // [{ text: 'QSL', tokens: ['qsl'], code: true }]
+ */
+export function exactTerms(question: string): ExactTerm[] {
+  const text = question.normalize('NFKC');
+  const out: ExactTerm[] = [];
+  const seen = new Set<string>();
+  const add = (t: string, code: boolean): void => {
+    const tokens = contentTokens(t);
+    const key = tokens.join(' ');
+    if (!tokens.length || seen.has(key)) return;
+    seen.add(key);
+    out.push({ text: t, tokens, code });
+  };
+  for (const m of text.matchAll(/["“«]([^"”»]{2,200})["”»]/gu)) add(m[1].trim(), false);
+  const words = [...text.matchAll(/[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)*/gu)].map((m) => m[0]);
+  const lettered = words.filter((w) => /\p{L}{2}/u.test(w));
+  // Shouting: capitals say nothing about codes when most words are written in them (one word
+  // alone is an acronym, as search takes it).
+  const shouting = lettered.length > 1 && lettered.filter((w) => !/\p{Ll}/u.test(w)).length > 0.75 * lettered.length;
+  const isCode = (w: string): boolean => w.length >= 2 && (w.includes('_') || (CODE_PART.test(w) && !(shouting && !/\p{N}/u.test(w))));
+  for (const w of words) {
+    if (w.includes('_')) {
+      add(w, true);
+      continue;
+    }
+    const parts = w.split('-');
+    const whole = parts.some(isCode) || (parts.length > 1 && parts.some((p) => /^\p{L}$/u.test(p)) && parts.some((p) => /^\p{N}+$/u.test(p)));
+    if (whole && parts.every((p) => isCode(p) || /^\p{N}+$/u.test(p) || /^\p{L}$/u.test(p))) add(w, true);
+    else for (const p of parts) if (isCode(p)) add(p, true);
+  }
+  return out;
+}

@@ -151,6 +151,11 @@ export interface AnswerResult {
   confidence: number;
   /** Retrieval found nothing relevant (or the model said the sources do not answer it). */
   notFound: boolean;
+  /**
+   * False when no sentence answers and the answer points to passages that mention the question's
+   * terms instead ("No sentence in your documents answers this directly. …"); absent otherwise.
+   */
+  direct?: false;
   /** Which provider produced the answer; `none` when nothing relevant was found. */
   provider: ProviderName | 'none';
   model?: string;

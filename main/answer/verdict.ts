@@ -4,12 +4,15 @@ import type { Claim } from './types';
  * How sure the answer is, 0..1: mostly how well its sentences are supported by what they cite
  * (an uncited factual sentence counts as unsupported), partly how relevant the best passage
  * was. "Not found" gives no answer to be sure of: 0, and screens show no confidence for it
- * (a high figure beside "not found" read as confidence in an answer).
+ * (a high figure beside "not found" read as confidence in an answer). An answer that is not
+ * `direct` (it points to passages that mention the question's terms, saying that none answers
+ * it) answers nothing either: its quotes are exact, but a high figure would read as confidence
+ * in an answer, so it gets what an answer without claims gets, at most 0.2.
  */
-export function confidence(input: { notFound: boolean; topRelevance: number; minRelevance: number; claims: Claim[] }): number {
+export function confidence(input: { notFound: boolean; direct?: boolean; topRelevance: number; minRelevance: number; claims: Claim[] }): number {
   const { notFound, topRelevance, claims } = input;
   if (notFound) return 0;
-  if (claims.length === 0) return round(0.2 * topRelevance);
+  if (claims.length === 0 || input.direct === false) return round(0.2 * Math.min(1, topRelevance));
   const mean = claims.reduce((s, c) => s + (c.status === 'uncited' ? 0 : c.support), 0) / claims.length;
   return round(0.3 * Math.min(1, topRelevance) + 0.7 * mean);
 }

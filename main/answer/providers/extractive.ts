@@ -1,6 +1,6 @@
 import type { Embedder } from '../../embed/types';
 import { coverage, embeddingScore, termWeights } from '../relevance';
-import { containsRun, contentTokens, cosine, namedPhrases, splitSentences, type Sentence } from '../text';
+import { containsRun, contentTokens, cosine, exactTerms, namedPhrases, splitSentences, type ExactTerm, type Sentence } from '../text';
 import type { AnswerProvider, GenerateRequest, GenerateResult, Source, TokenBudget } from '../types';
 
 /** A source sentence (or a list with its lead-in) chosen as evidence. */
@@ -284,6 +284,139 @@ export function citeSentence(sentence: string, n: number): string {
   return `${s.slice(0, m.index)} [${n}]${m[1]}`;
 }
 
+/** How an answer that quotes no sentence as the answer begins (see relatedPassages). */
+export const NO_DIRECT_ANSWER = 'No sentence in your documents answers this directly.';
+/** How it ends: the way to an answer written from the passages it points to. */
+export const RELATED_HINT = 'An answer model (Settings → Answers) can write an answer from them.';
+// A sentence longer than this is cut to the words around the term it mentions.
+const MAX_MENTION = 300;
+
+/**
+ * Whether a passage holds what the question asks about: every code, identifier or quoted phrase
+ * the question names (exactTerms), or, when it names none, every content word of the question.
+ * Such a passage is worth pointing to even when none of its sentences answers: it may be in
+ * another language than the question, or hold the term only in code or a table.
+ *
+ * @example
+ * holdsKeyTerms('What does QSL stand for?', 'un langage de requêtes (appelé QSL)'); // true
+ */
+export function holdsKeyTerms(question: string, text: string, terms: ExactTerm[] = exactTerms(question)): boolean {
+  const seq = contentTokens(text);
+  if (terms.length) return terms.every((t) => containsRun(seq, t.tokens));
+  const q = contentTokens(question);
+  const have = new Set(seq);
+  return q.length > 0 && q.every((t) => have.has(t));
+}
+
+/** Where a passage mentions the question's terms: its source's text there, line breaks made spaces. */
+interface Mention {
+  n: number;
+  text: string;
+}
+
+/**
+ * The sentence of a passage that best mentions the question's terms: the one holding the most
+ * of its exact terms, then the most of its weighted words, prose before code or table text,
+ * earlier before later. A long one is cut, at word boundaries, to the words around the first term
+ * it holds. What is returned is the source's own text (line breaks aside), so the citation
+ * checker finds it word for word, and the viewer highlights exactly it.
+ */
+function mentionIn(src: Source, terms: ExactTerm[], weights: Map<string, number>): Mention | undefined {
+  let best: Sentence | undefined;
+  let bestKey: number[] = [];
+  const sentences = splitSentences(src.text);
+  for (let i = 0; i < sentences.length; i++) {
+    const bullet = BULLET.exec(sentences[i].text);
+    const s = bullet ? { text: sentences[i].text.slice(bullet[0].length), start: sentences[i].start + bullet[0].length, end: sentences[i].end } : sentences[i];
+    // A "[3]" of the source's own would read as a citation marker of the answer.
+    if (/\[(?:sources?\s*)?\d/i.test(s.text)) continue;
+    const seq = contentTokens(s.text);
+    const held = terms.filter((t) => containsRun(seq, t.tokens)).length;
+    const cov = coverage(weights, new Set(seq));
+    if (terms.length ? held === 0 : cov === 0) continue;
+    const key = [held, cov, isProse(s.text) ? 1 : 0, -i];
+    if (!best || ranksAbove(key, bestKey)) {
+      best = s;
+      bestKey = key;
+    }
+  }
+  if (!best) return undefined;
+  const text = best.text;
+  let from = 0;
+  let to = text.length;
+  if (to > MAX_MENTION) {
+    const lower = text.toLowerCase();
+    const at = terms.map((t) => lower.indexOf(t.text.toLowerCase())).filter((x) => x >= 0);
+    const pos = at.length ? Math.min(...at) : 0;
+    from = Math.max(0, pos - 100);
+    to = Math.min(text.length, from + MAX_MENTION);
+    // Whole words only: start at the clause that holds the term when it begins a little before
+    // it ("où nous proposions un langage … (appelé QSL)"), else after a space; end before one.
+    const clause = Math.max(...[', ', '; ', ': '].map((sep) => text.lastIndexOf(sep, pos - 30)));
+    if (clause >= from) from = clause + 2;
+    else if (from > 0) from = text.indexOf(' ', from) + 1 || from;
+    if (to < text.length) to = Math.max(text.lastIndexOf(' ', to), from + 1);
+  }
+  // Trailing separators of a cut-off piece read as dangling, and so does a stop that stands apart
+  // ("THEN EMPLOYEES ."); the marker would otherwise move it.
+  while (to > from && (/[\s,;:(–—-]/.test(text[to - 1]) || (/[.!?]/.test(text[to - 1]) && /\s/.test(text[to - 2] ?? '')))) to--;
+  // As evidence is shown: line breaks made spaces, the rest as the source has it.
+  return { n: src.n, text: collapse(text.slice(from, to)) };
+}
+
+/** Whether one ranking key comes before another: the first element that differs decides. */
+function ranksAbove(a: number[], b: number[]): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] > b[k];
+  return false;
+}
+
+/** "A", "A and B", "A, B and C". */
+function listOf(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * What an answer that quotes no sentence as the answer can still do, instead of saying "not
+ * found": when passages hold the question's key terms (holdsKeyTerms), say that no sentence
+ * answers it directly, quote from up to `max` of those passages, best first, where each mentions
+ * them (each cited), and say how to get a written answer. Empty when no passage holds them: then
+ * nothing relevant was found.
+ *
+ * @example
+ * relatedPassages('What does QSL stand for?', [source(1, 'Nous proposons un langage (appelé QSL).')]);
+ * // 'No sentence in your documents answers this directly. The passage that mentions QSL:\n\n' +
+ * // 'Nous proposons un langage (appelé QSL) [1].\n\n' +
+ * // 'An answer model (Settings → Answers) can write an answer from them.'
+ */
+export function relatedPassages(question: string, sources: Source[], max = 3): string {
+  const terms = exactTerms(question);
+  const holding = sources.filter((s) => holdsKeyTerms(question, s.text, terms));
+  if (!holding.length) return '';
+  const weights = termWeights(contentTokens(question), holding.map((s) => new Set(contentTokens(s.text))));
+  const mentions: Mention[] = [];
+  for (const src of holding) {
+    if (mentions.length >= max) break;
+    const m = mentionIn(src, terms, weights);
+    if (m && !mentions.some((x) => x.text === m.text)) mentions.push(m);
+  }
+  if (!mentions.length) return '';
+  let what: string;
+  if (terms.length) what = terms.length <= 4 ? listOf(terms.map((t) => (t.code ? t.text : `“${t.text}”`))) : "your question's terms";
+  else {
+    // The question's own words, as it writes them, once each.
+    const seen = new Set<string>();
+    const words = [...question.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)].map((m) => m[0]).filter((w) => {
+      const key = contentTokens(w).join(' ');
+      if (!key || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    what = words.length <= 4 ? listOf(words) : "your question's words";
+  }
+  const lead = mentions.length > 1 ? `The passages that mention ${what}:` : `The passage that mentions ${what}:`;
+  return [`${NO_DIRECT_ANSWER} ${lead}`, ...mentions.map((m) => citeSentence(m.text, m.n)), RELATED_HINT].join('\n\n');
+}
+
 /**
  * Answers without a language model: the best-supported sentences of the top passages, each
  * cited. Instant, private, always available — the default when no model is set up.
@@ -293,7 +426,14 @@ export class ExtractiveProvider implements AnswerProvider {
   readonly remote = false;
   readonly model = 'extractive';
 
-  constructor(private readonly opts: { maxSentences: number; embedder?: Embedder; minCoverage?: number; minRelative?: number }) {}
+  /**
+   * `minRelevance`: the answerer's relevance bar (retrieval.minRelevance). When no passage given
+   * clears it, the passages came only for holding the question's exact terms: they are pointed
+   * to (relatedPassages), never quoted as the answer. Unset, every passage may answer.
+   */
+  constructor(
+    private readonly opts: { maxSentences: number; embedder?: Embedder; minCoverage?: number; minRelative?: number; minRelevance?: number },
+  ) {}
 
   async budget(): Promise<TokenBudget> {
     // It reads passages, not a prompt: no window to respect beyond the sources given.
@@ -301,13 +441,28 @@ export class ExtractiveProvider implements AnswerProvider {
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
-    const evidence = await selectEvidence(req.question, req.sources, {
-      maxSentences: this.opts.maxSentences,
-      embedder: this.opts.embedder,
-      minCoverage: this.opts.minCoverage,
-      minRelative: this.opts.minRelative,
-      signal: req.signal,
-    });
+    const bar = this.opts.minRelevance;
+    const direct = bar === undefined || req.sources.some((s) => s.relevance >= bar);
+    const evidence = direct
+      ? await selectEvidence(req.question, req.sources, {
+          maxSentences: this.opts.maxSentences,
+          embedder: this.opts.embedder,
+          minCoverage: this.opts.minCoverage,
+          minRelative: this.opts.minRelative,
+          signal: req.signal,
+        })
+      : [];
+    const usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0, exact: true };
+    if (evidence.length === 0) {
+      // No sentence answers: point to the passages that hold the question's key terms, if any
+      // (empty text otherwise, which the answerer reports as "not found").
+      const text = relatedPassages(req.question, req.sources, Math.min(3, this.opts.maxSentences));
+      for (const piece of text ? text.split(/(?=\n\n)/) : []) {
+        req.signal.throwIfAborted();
+        req.onToken(piece);
+      }
+      return { text, usage, model: this.model, finishReason: 'stop' };
+    }
     const parts: string[] = [];
     for (const e of evidence) {
       req.signal.throwIfAborted();
@@ -318,7 +473,7 @@ export class ExtractiveProvider implements AnswerProvider {
       req.onToken(piece);
     }
     const text = parts.join('');
-    return { text, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0, exact: true }, model: this.model, finishReason: 'stop' };
+    return { text, usage, model: this.model, finishReason: 'stop' };
   }
 
   async close(): Promise<void> {}

@@ -122,3 +122,25 @@ export function FallbackNotice({ failed, answeredBy, models }: { failed: string[
     </div>
   );
 }
+
+/**
+ * Marks an answer that points to passages without answering (see pointsToPassages), with the
+ * way to one that answers: a model in Settings → Answers writes an answer from the passages.
+ * `setUp` false leaves the way out where the fallback notice already shows it.
+ */
+export function NoDirectAnswerFlag({ setUp = true }: { setUp?: boolean }) {
+  const go = useApp((s) => s.go);
+  return (
+    <div className="answer-flag" data-testid="no-direct-answer">
+      No direct answer in your documents
+      {setUp && (
+        <>
+          {' · '}
+          <button type="button" className="link" onClick={() => go('settings')}>
+            Set up an answer model
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

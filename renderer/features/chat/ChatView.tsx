@@ -4,8 +4,9 @@ import { useChat, useSettings, useStores } from '../../app/context';
 import { EmptyState } from '../../components/EmptyState';
 import { formatDate } from '../../components/format';
 import { Icon } from '../../components/Icon';
-import { AnswerText, CopyAnswerButton, FallbackNotice, SourceList } from './Answer';
+import { AnswerText, CopyAnswerButton, FallbackNotice, NoDirectAnswerFlag, SourceList } from './Answer';
 import { turnFallbacks, type ProviderModels } from './fallback';
+import { pointsToPassages } from './related';
 
 const STAGE: Record<string, string> = { sending: 'Sending…', retrieving: 'Finding passages…', writing: 'Writing…' };
 
@@ -15,6 +16,8 @@ function Turn({ turn, failed, models }: { turn: ChatTurn; failed: string[] | und
       <div className="question">{turn.question}</div>
       <div className={`answer${turn.notFound ? ' answer-notfound' : ''}`}>
         {turn.notFound && <div className="answer-flag">Not found in your documents</div>}
+        {/* Passages that mention the question's terms, not an answer: said as plainly as "not found". */}
+        {pointsToPassages(turn) && <NoDirectAnswerFlag setUp={!failed} />}
         <AnswerText text={turn.answer} citations={turn.citations} />
         <SourceList citations={turn.citations} />
         {failed && <FallbackNotice failed={failed} answeredBy={turn.provider} models={models} />}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsRun, contentTokens, namedPhrases, numbersIn, splitSentences, stem } from '../../../main/answer/text';
+import { containsRun, contentTokens, exactTerms, namedPhrases, numbersIn, splitSentences, stem } from '../../../main/answer/text';
 import { SseParser } from '../../../main/answer/providers/sse';
 import { IncrementalText } from '../../../main/answer/stream';
 import { cleanCitations, citationStableEnd } from '../../../main/answer/markers';
@@ -33,6 +33,32 @@ describe('tokens', () => {
     expect(stem('stopped')).toBe('stop');
     expect(contentTokens('東京都')).toEqual(['東京', '京都']);
     expect(numbersIn('4,000 adults, 14% and 1.5 mg')).toEqual(['4000', '14', '1.5']);
+  });
+});
+
+describe('exactTerms', () => {
+  const texts = (q: string): string[] => exactTerms(q).map((t) => t.text);
+
+  it('finds acronyms, identifiers and codes as the question writes them', () => {
+    expect(exactTerms('What does QSL stand for?')).toEqual([{ text: 'QSL', tokens: ['qsl'], code: true }]);
+    expect(exactTerms('What does the VERIFY_GROUP_FOR_USER function return?')).toEqual([
+      { text: 'VERIFY_GROUP_FOR_USER', tokens: ['verify', 'group', 'user'], code: true },
+    ]);
+    expect(texts('What does fault E-4012 mean for PX77 and IL-6?')).toEqual(['E-4012', 'PX77', 'IL-6']);
+    expect(texts('Is the PrP of rs647161 in H2A.Z?')).toEqual(['PrP', 'rs647161', 'H2A']);
+  });
+
+  it('keeps only the code of a compound with a plain word, and splits at a slash', () => {
+    expect(texts('AMP-activated protein kinase (AMPK) activation')).toEqual(['AMP', 'AMPK']);
+    expect(texts('TCR/CD3 microdomains and G-to-A mutations')).toEqual(['TCR', 'CD3']);
+  });
+
+  it('takes quoted phrases whole, and nothing from plain words, numbers or a shouted question', () => {
+    expect(exactTerms('What is a "row permission"?')).toEqual([{ text: 'row permission', tokens: ['row', 'permission'], code: false }]);
+    expect(exactTerms('Who won the 1998 football world cup final?')).toEqual([]);
+    expect(exactTerms('WHAT IS QSL?')).toEqual([]);
+    // One word in capitals alone is an acronym, not shouting.
+    expect(texts('QSL')).toEqual(['QSL']);
   });
 });
 
