@@ -42,6 +42,15 @@ function StatusCell({ row }: { row: Row }) {
       </div>
     );
   }
+  // Indexed, but nothing in it can be searched (a scan, an empty Word file): not 'Ready'.
+  const noText = row.status === 'ready' ? row.warnings.find((w) => w.code === 'NO_TEXT') : undefined;
+  if (noText) {
+    return (
+      <span className="badge badge-notext" title={noText.message} data-testid="row-no-text">
+        No text
+      </span>
+    );
+  }
   return <span className={`badge badge-${row.status}`}>{STATUS_LABEL[row.status]}</span>;
 }
 

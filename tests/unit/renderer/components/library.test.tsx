@@ -21,6 +21,17 @@ describe('DocumentTable', () => {
     expect(html).toContain('aria-label="Remove secret.pdf"');
   });
 
+  it('says "No text" for an indexed document with nothing searchable in it, with the reason as its tooltip', () => {
+    const scan = { code: 'NO_TEXT', message: 'No text layer on its page: it is a scan, and Quarry cannot read scans yet.' };
+    const rows = buildRows([fakeDoc('s', '/scan.pdf', 'default', { warnings: [scan] }), fakeDoc('r', '/report.pdf')], [], {}, 0);
+    const { html } = renderWith(<DocumentTable rows={rows} rowHeight={48} sort={{ key: 'name', dir: 'asc' }} onSort={noop} onAction={noop} />);
+    const rowOf = (name: string): string => html.split('data-testid="doc-row"').find((r) => r.includes(`data-name="${name}"`)) ?? '';
+    expect(rowOf('scan.pdf')).toMatch(/data-testid="row-no-text"[^>]*>No text</);
+    expect(rowOf('scan.pdf')).toContain('title="No text layer on its page: it is a scan, and Quarry cannot read scans yet."');
+    expect(rowOf('report.pdf')).toContain('badge-ready');
+    expect(rowOf('report.pdf')).not.toContain('No text');
+  });
+
   it('offers no Retry for a file type Quarry cannot read, and Retry where running again can help', () => {
     const job = (jobId: string, path: string, code: 'UNSUPPORTED_TYPE' | 'STORE_FAILED') => ({ jobId, path, docId: `d-${jobId}`, collection: 'default', state: 'failed' as const, attempts: 1, createdAt: '', updatedAt: '', error: { code, message: `${path} failed` } });
     const rows = buildRows([], [job('x', '/sheet.xlsx', 'UNSUPPORTED_TYPE'), job('s', '/disk.pdf', 'STORE_FAILED')], {}, 0);
