@@ -1,4 +1,5 @@
 import type { Embedder } from '../../embed/types';
+import { exactPattern } from '../../search/query';
 import { coverage, embeddingScore, termWeights } from '../relevance';
 import { containsRun, contentTokens, cosine, exactTerms, namedPhrases, splitSentences, type ExactTerm, type Sentence } from '../text';
 import type { AnswerProvider, GenerateRequest, GenerateResult, Source, TokenBudget } from '../types';
@@ -302,7 +303,8 @@ const MAX_MENTION = 300;
  */
 export function holdsKeyTerms(question: string, text: string, terms: ExactTerm[] = exactTerms(question)): boolean {
   const seq = contentTokens(text);
-  if (terms.length) return terms.every((t) => containsRun(seq, t.tokens));
+  // As words, or as search matches a code: "E4012" is held by a passage that writes "E-4012".
+  if (terms.length) return terms.every((t) => containsRun(seq, t.tokens) || (t.code && exactPattern(t.text).test(text)));
   const q = contentTokens(question);
   const have = new Set(seq);
   return q.length > 0 && q.every((t) => have.has(t));
@@ -331,7 +333,7 @@ function mentionIn(src: Source, terms: ExactTerm[], weights: Map<string, number>
     // A "[3]" of the source's own would read as a citation marker of the answer.
     if (/\[(?:sources?\s*)?\d/i.test(s.text)) continue;
     const seq = contentTokens(s.text);
-    const held = terms.filter((t) => containsRun(seq, t.tokens)).length;
+    const held = terms.filter((t) => containsRun(seq, t.tokens) || (t.code && exactPattern(t.text).test(s.text))).length;
     const cov = coverage(weights, new Set(seq));
     if (terms.length ? held === 0 : cov === 0) continue;
     const key = [held, cov, isProse(s.text) ? 1 : 0, -i];

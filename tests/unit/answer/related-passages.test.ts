@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Answerer } from '../../../main/answer/answerer';
+import { Answerer, missingCodes } from '../../../main/answer/answerer';
 import { stripMarkers } from '../../../main/answer/markers';
 import { holdsKeyTerms, NO_DIRECT_ANSWER, RELATED_HINT, relatedPassages } from '../../../main/answer/providers/extractive';
 import { confidence } from '../../../main/answer/verdict';
@@ -185,5 +185,41 @@ describe('relatedPassages and holdsKeyTerms', () => {
     const claims = [{ text: 'x [1]', start: 0, end: 5, citations: [1], support: 1, status: 'supported' as const }];
     expect(confidence({ notFound: false, direct: false, topRelevance: 0.9, minRelevance: 0.3, claims })).toBeCloseTo(0.18);
     expect(confidence({ notFound: false, topRelevance: 0.9, minRelevance: 0.3, claims })).toBeGreaterThan(0.9);
+  });
+});
+
+describe('a question about an ID no passage holds', () => {
+  const manual = [
+    { docName: 'manual.pdf', page: 2, text: 'E-4012 Discharge pressure sensor out of range. Inspect the sensor cable for damage if the fault persists.' },
+    { docName: 'notes.docx', text: 'Pump 2 showed a fault twice during the week; the sensor cable was chafed near the gland.' },
+  ];
+
+  it('is "not found", naming the ID, instead of quoting sentences about faults', async () => {
+    const r = await new Answerer({}, memorySearch(manual)).answer({ question: 'What does fault E-4099 mean?' });
+    expect(r.notFound).toBe(true);
+    expect(r.answer).toBe('I could not find this in your documents. No passage mentions “E-4099”.');
+    expect(r.citations).toEqual([]);
+    expect(r.confidence).toBe(0);
+  });
+
+  it('is not "not found" when the ID is there, written with or without its dash', async () => {
+    const r = await new Answerer({}, memorySearch(manual)).answer({ question: 'What does fault E-4012 mean?' });
+    expect(r.notFound).toBe(false);
+    expect(r.answer).toContain('Discharge pressure sensor out of range');
+    // Without the dash the words differ ("e4012" against "e", "4012"), so lexical relevance
+    // stays under the bar; the passage that holds the code is still pointed to.
+    const undashed = await new Answerer({}, memorySearch(manual)).answer({ question: 'What does fault E4012 mean?' });
+    expect(undashed.notFound).toBe(false);
+    expect(undashed.citations.map((c) => c.docName)).toContain('manual.pdf');
+    expect(undashed.answer).toContain('E-4012 Discharge pressure sensor out of range');
+  });
+
+  it('leaves acronyms, short codes and amounts alone: a passage may spell them out', () => {
+    const text = ['Reactive oxygen species mediate neuronal death; apolipoprotein E4 carriers; 400 mg daily.'];
+    expect(missingCodes('FoxO3a activation is mediated by ROS.', text)).toEqual([]);
+    expect(missingCodes('Carriers of APOE4 have increased risk.', text)).toEqual([]);
+    expect(missingCodes('Taking 400mg helps.', text)).toEqual([]);
+    expect(missingCodes('What does SQL0551N mean?', text)).toEqual(['SQL0551N']);
+    expect(missingCodes('What is INV-2024-0043 or INV-2024-0044?', ['Invoice INV-2024-0044 was paid.'])).toEqual([]);
   });
 });
