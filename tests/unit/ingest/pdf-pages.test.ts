@@ -44,11 +44,16 @@ describe('isGarbled', () => {
     expect(isGarbled(`Overview ${words(30, '%')} ${words(30, 'word')}`)).toBe(true);
     expect(isGarbled("' & % % & ; 6 % %3*(-./5)& ! %3 " + words(20, '& %') + ' ' + words(20, 'text'))).toBe(true);
   });
-  it('leaves contents pages, formulas, short pages and prose alone', () => {
+  it('leaves contents pages, formulas, percentages, prices, short pages and prose alone', () => {
     expect(isGarbled(words(40, 'Introduction . . . . . . 5'))).toBe(false);
     expect(isGarbled(words(20, 'A = A1 ∪ A2 ⇒ V ∩ K = ∅ ( n )'))).toBe(false);
+    expect(isGarbled(words(20, 'Revenue rose 15% to $1,200 at R&D, AT&T and Johnson & Johnson.'))).toBe(false);
+    expect(isGarbled(words(20, 'Really? Yes! "Stop!" she said.'))).toBe(false);
     expect(isGarbled('% & % ! & %')).toBe(false);
     expect(isGarbled(words(60, 'The pump must be checked weekly.'))).toBe(false);
+  });
+  it('takes reference lists whose fonts decode to symbols for undecodable', () => {
+    expect(isGarbled(words(10, 'O&><<&(7009)& D &Jr.ofOrg.,EndUserComputing,16(-)5.D/7& =&(-..-)&C'))).toBe(true);
   });
   it('lists pages as ranges', () => {
     expect(pageList([4])).toBe('Page 4');
