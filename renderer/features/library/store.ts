@@ -158,11 +158,14 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
   }
 
   const store = createStore<LibraryState>()((set, get) => {
-    const guard = async (fn: () => Promise<unknown>): Promise<void> => {
+    /** Runs fn, reporting a failure through onError; true when it succeeded. */
+    const guard = async (fn: () => Promise<unknown>): Promise<boolean> => {
       try {
         await fn();
+        return true;
       } catch (e) {
         onError(errorInfo(e));
+        return false;
       }
     };
     const loadDocuments = async (): Promise<void> => {
@@ -212,7 +215,9 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
           set({ loaded: true, loadError: errorInfo(e) });
         }
       },
-      refreshJobs: () => guard(loadJobs),
+      refreshJobs: async () => {
+        await guard(loadJobs);
+      },
       addFiles: async (picked) => {
         const { files, skipped } = skipUnsupportedInFolders(picked);
         if (skipped.length) deps.onInfo?.(skippedMessage(skipped));
@@ -232,10 +237,8 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         await get().refresh();
       },
       remove: async (docId) => {
-        let ok = false;
-        await guard(async () => {
+        const ok = await guard(async () => {
           await client.call('library.remove', { docId });
-          ok = true;
           set((s) => ({ documents: s.documents.filter((d) => d.docId !== docId) }));
           // Its failed or finished jobs would otherwise reappear as rows of their own.
           get().dismiss(get().jobs.filter((j) => j.docId === docId && j.state !== 'queued' && j.state !== 'running').map((j) => j.jobId));
@@ -243,10 +246,8 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         return ok;
       },
       restore: async (docId) => {
-        let ok = false;
-        await guard(async () => {
+        const ok = await guard(async () => {
           await client.call('library.restore', { docId });
-          ok = true;
         });
         await get().refresh();
         return ok;
@@ -272,19 +273,15 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         saveCleared({ ...get().cleared, finishedThrough: through });
       },
       createCollection: async (name) => {
-        let ok = false;
-        await guard(async () => {
+        const ok = await guard(async () => {
           await client.call('library.createCollection', { name });
-          ok = true;
         });
         if (ok) await loadCollections();
         return ok;
       },
       deleteCollection: async (name) => {
-        let ok = false;
-        await guard(async () => {
+        const ok = await guard(async () => {
           await client.call('library.deleteCollection', { name });
-          ok = true;
         });
         if (!ok) return false;
         await loadCollections();
@@ -322,8 +319,12 @@ export function createLibraryStore(deps: LibraryDeps): LibraryStore {
         set((s) => ({ sort: { key, dir: s.sort.key === key ? (s.sort.dir === 'asc' ? 'desc' : 'asc') : key === 'name' || key === 'format' ? 'asc' : 'desc' } })),
       connect: () => {
         // A collection created or deleted in another window comes as a change too.
-        const docsLater = coalesced(() => guard(() => Promise.all([loadDocuments(), loadCollections()])));
-        const jobsLater = coalesced(() => guard(loadJobs));
+        const docsLater = coalesced(async () => {
+          await guard(() => Promise.all([loadDocuments(), loadCollections()]));
+        });
+        const jobsLater = coalesced(async () => {
+          await guard(loadJobs);
+        });
         const offs = [
           client.on('ingest.progress', (p) => {
             set((s) => {
