@@ -9,15 +9,14 @@ import { citationStableEnd } from './markers';
 import { lastTurns, rewriteQuestion } from './memory';
 import { withPrivacy } from './privacy';
 import { buildAnswerMessages, loadTemplate, notFoundText } from './prompt';
-import { ExtractiveProvider, holdsKeyTerms, NO_DIRECT_ANSWER } from './providers/extractive';
+import { ExtractiveProvider, holdsKeyTerms, holdsTerm, NO_DIRECT_ANSWER } from './providers/extractive';
 import { LocalProvider } from './providers/local';
 import { RemoteProvider } from './providers/remote';
 import { passageRelevance } from './relevance';
 import { raceAbort } from './retry';
 import { Router, type ProviderStatus, type RoutedError } from './router';
 import { IncrementalText } from './stream';
-import { containsRun, contentTokens, exactTerms } from './text';
-import { exactPattern } from '../search/query';
+import { contentTokens, exactTerms } from './text';
 import type { AnswerDeps, AnswerEvent, AnswerProvider, AnswerResult, AskRequest, ProviderName, Source, Turn } from './types';
 import { confidence, saysNotFound } from './verdict';
 
@@ -74,10 +73,8 @@ export interface AnswerStatus {
 export function missingCodes(question: string, passages: readonly string[]): string[] {
   const codes = exactTerms(question).filter((t) => t.code && /\p{Lu}/u.test(t.text) && (t.text.match(/\p{N}/gu) ?? []).length >= 2 && !/^\p{N}+\p{Ll}+$/u.test(t.text));
   if (codes.length === 0) return [];
-  const present = codes.some((t) => {
-    const pattern = exactPattern(t.text);
-    return passages.some((p) => pattern.test(p) || containsRun(contentTokens(p), t.tokens));
-  });
+  const seqs = passages.map((p) => contentTokens(p));
+  const present = codes.some((t) => passages.some((p, i) => holdsTerm(p, seqs[i], t)));
   return present ? [] : codes.map((t) => t.text);
 }
 

@@ -293,6 +293,15 @@ export const RELATED_HINT = 'An answer model (Settings → Answers) can write an
 const MAX_MENTION = 300;
 
 /**
+ * Whether a text (with its content tokens, `seq`) holds a term the question names: as the same
+ * run of words, or, for a code, as search matches one ("E4012" is held by a text that writes
+ * "E-4012": dashes where letters meet digits are optional).
+ */
+export function holdsTerm(text: string, seq: readonly string[], term: ExactTerm): boolean {
+  return containsRun(seq, term.tokens) || (term.code && exactPattern(term.text).test(text));
+}
+
+/**
  * Whether a passage holds what the question asks about: every code, identifier or quoted phrase
  * the question names (exactTerms), or, when it names none, every content word of the question.
  * Such a passage is worth pointing to even when none of its sentences answers: it may be in
@@ -304,7 +313,7 @@ const MAX_MENTION = 300;
 export function holdsKeyTerms(question: string, text: string, terms: ExactTerm[] = exactTerms(question)): boolean {
   const seq = contentTokens(text);
   // As words, or as search matches a code: "E4012" is held by a passage that writes "E-4012".
-  if (terms.length) return terms.every((t) => containsRun(seq, t.tokens) || (t.code && exactPattern(t.text).test(text)));
+  if (terms.length) return terms.every((t) => holdsTerm(text, seq, t));
   const q = contentTokens(question);
   const have = new Set(seq);
   return q.length > 0 && q.every((t) => have.has(t));
@@ -333,7 +342,7 @@ function mentionIn(src: Source, terms: ExactTerm[], weights: Map<string, number>
     // A "[3]" of the source's own would read as a citation marker of the answer.
     if (/\[(?:sources?\s*)?\d/i.test(s.text)) continue;
     const seq = contentTokens(s.text);
-    const held = terms.filter((t) => containsRun(seq, t.tokens) || (t.code && exactPattern(t.text).test(s.text))).length;
+    const held = terms.filter((t) => holdsTerm(s.text, seq, t)).length;
     const cov = coverage(weights, new Set(seq));
     if (terms.length ? held === 0 : cov === 0) continue;
     const key = [held, cov, isProse(s.text) ? 1 : 0, -i];
