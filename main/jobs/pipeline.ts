@@ -214,11 +214,17 @@ export async function processFile(task: FileTask, deps: FileDeps): Promise<FileO
     doc.warnings.push({
       code: 'NO_TEXT',
       message: scanned
-        ? `No text layer on ${doc.pagesNeedingOcr === 1 ? 'its page' : `${doc.pagesNeedingOcr === doc.pages ? 'any of its' : ''} ${doc.pagesNeedingOcr} pages`.trim()}: it is a scan, and Quarry cannot read scans yet. Run OCR on it (for example with ocrmypdf), then add it again.`
+        ? `No text layer on ${scannedPages(doc.pagesNeedingOcr, doc.pages)}: it is a scan, and Quarry cannot read scans yet. Run OCR on it (for example with ocrmypdf), then add it again.`
         : 'The document contains no text.',
     });
   }
   await deps.putDoc(doc, { fresh });
   lap('indexMs');
   return { kind: 'indexed', doc, timings, embedding: { texts: chunks.length, cacheHits } };
+}
+
+/** "its page", "any of its 3 pages", or "2 pages" (of more): the pages of a scan without text. */
+function scannedPages(scanned: number, pages: number): string {
+  if (scanned === 1) return 'its page';
+  return scanned === pages ? `any of its ${scanned} pages` : `${scanned} pages`;
 }
