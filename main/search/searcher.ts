@@ -169,16 +169,20 @@ export class Searcher {
 
   private async exactCandidates(a: AnalyzedQuery, n: number, where: string | undefined): Promise<ScoredRow[]> {
     if (a.exact.length === 0) return [];
+    // "PX77" is one token in the index and "PX-77" two: a code is looked up in both forms, once
+    // for each distinct set of words ("PX-77" and "PX 77" are the same words to the index).
+    const lookups = new Map<string, { unit: string; words: string }>();
+    for (const unit of a.exact.flatMap(codeForms)) {
+      const words = unit.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
+      if (!lookups.has(words.toLowerCase())) lookups.set(words.toLowerCase(), { unit, words });
+    }
     const lists = await Promise.all(
-      // "PX77" is one token in the index and "PX-77" two: a code is looked up in both forms
-      // (once each: "PX-77" and "PX 77" are the same words to the index).
-      [...new Map(a.exact.flatMap(codeForms).map((u) => [u.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ').toLowerCase(), u])).values()].map((unit) => {
+      [...lookups.values()].map(({ unit, words }) => {
         const multi = this.deps.store.multilingual ? queryText(unit) : '';
         // Every word, not the phrase: the candidates are checked verbatim (exactPattern) anyway,
         // and a phrase query finds nothing in rows the full-text index has not taken in yet, so
         // a document just added would miss its own codes until the next optimize.
         if (multi) return this.deps.store.textSearch(new lancedb.MatchQuery(multi, 'text_fts', { operator: lancedb.Operator.And }), n, where);
-        const words = unit.split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
         if (!words) return Promise.resolve([] as ScoredRow[]);
         return this.deps.store.textSearch(new lancedb.MatchQuery(words, 'text', { operator: lancedb.Operator.And }), n, where);
       }),
